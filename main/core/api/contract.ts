@@ -1,0 +1,115 @@
+// The one API contract between the UI and the core. Both transports (Electron IPC via preload, and
+// browser mode over HTTP+WebSocket) carry exactly these requests and events, validated with zod on
+// the receiving side. Add a request here and TypeScript shows every place that must handle it.
+import { z } from 'zod';
+
+export const ChannelInfo = z.object({
+  name: z.string(),
+  rawId: z.string(),
+  instrumentName: z.string().nullable(),
+});
+
+export const PlateSummary = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  source: z.string(),
+  batch: z.string(),
+  replicate: z.number().int().nullable(),
+  layout: z.string(),
+  folder: z.string(),
+  rows: z.number().int(),
+  cols: z.number().int(),
+  wells: z.number().int(),
+  sites: z.number().int(),
+  treatedWells: z.number().int(),
+  controlWells: z.number().int(),
+  compounds: z.number().int(),
+  imageWidth: z.number().int().nullable(),
+  imageHeight: z.number().int().nullable(),
+  pixelSizeUm: z.number().nullable(),
+  bitDepth: z.number().int().nullable(),
+  channels: z.array(ChannelInfo),
+  qcFlaggedSites: z.number().int(),
+  ingestedAt: z.string(),
+});
+export type PlateSummary = z.infer<typeof PlateSummary>;
+
+export const WellSummary = z.object({
+  id: z.number().int(),
+  well: z.string(),
+  row: z.number().int(),
+  col: z.number().int(),
+  compoundId: z.string().nullable(),
+  compoundName: z.string().nullable(),
+  smiles: z.string().nullable(),
+  moa: z.string().nullable(),
+  concentration: z.number().nullable(),
+  pertType: z.string().nullable(),
+  sites: z.number().int(),
+  qcFlags: z.array(z.string()),
+  /** data: URL of a small RGB composite (DNA blue, ER/RNA green, AGP/Mito red), null if none. */
+  thumbnail: z.string().nullable(),
+});
+export type WellSummary = z.infer<typeof WellSummary>;
+
+export const ProjectInfo = z.object({
+  path: z.string(),
+  schemaVersion: z.number().int(),
+  plates: z.number().int(),
+  wells: z.number().int(),
+  sites: z.number().int(),
+  compounds: z.number().int(),
+  /** Which shell is serving the UI, and why (e.g. browser mode because no Electron binary). */
+  transport: z.enum(['electron', 'browser']),
+  transportNote: z.string().nullable(),
+});
+export type ProjectInfo = z.infer<typeof ProjectInfo>;
+
+const Empty = z.object({}).strict();
+
+export const requests = {
+  'project.info': { request: Empty, response: ProjectInfo },
+  'plates.list': { request: Empty, response: z.array(PlateSummary) },
+  'plates.wells': {
+    request: z.object({ plateId: z.number().int().positive() }).strict(),
+    response: z.array(WellSummary),
+  },
+} as const;
+
+export const JobProgress = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  stage: z.string(),
+  done: z.number(),
+  total: z.number(),
+  metrics: z.record(z.string(), z.number()).optional(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+export const events = {
+  'job.progress': JobProgress,
+} as const;
+
+export type RequestName = keyof typeof requests;
+export type Req<K extends RequestName> = z.infer<(typeof requests)[K]['request']>;
+export type Res<K extends RequestName> = z.infer<(typeof requests)[K]['response']>;
+export type EventName = keyof typeof events;
+export type EventPayload<K extends EventName> = z.infer<(typeof events)[K]>;
+
+/** What `window.micon` is in the renderer, whichever transport carries it. */
+export interface MiconApi {
+  invoke<K extends RequestName>(name: K, request: Req<K>): Promise<Res<K>>;
+  on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+}
+
+/** Server-side implementation of every request; written once, used by both transports. */
+export type Handlers = { [K in RequestName]: (request: Req<K>) => Promise<Res<K>> | Res<K> };
+
+export function isRequestName(name: string): name is RequestName {
+  return Object.prototype.hasOwnProperty.call(requests, name);
+}
+
+/** Validate an incoming request for `name`; throws a ZodError with the path of the bad field. */
+export function parseRequest<K extends RequestName>(name: K, payload: unknown): Req<K> {
+  return requests[name].request.parse(payload ?? {}) as Req<K>;
+}

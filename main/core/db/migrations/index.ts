@@ -1,0 +1,4 @@
+import * as m001 from './001_init.js';
+
+// Numbered, append-only. Never edit a migration that has shipped; add the next number.
+export const migrations: { id: number; name: string; sql: string }[] = [{ id: 1, name: 'init', sql: m001.sql }];
