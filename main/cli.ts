@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// The `micon` command line: the same core the app uses, scriptable. See DESIGN.md "CLI contract".
+import { Command, Option } from 'commander';
+import { runDemo, runDemoData } from './cli/demo.js';
+import { runDoctor } from './cli/doctor.js';
+import { runIngest } from './cli/ingest.js';
+import { fail } from './cli/output.js';
+import { runServe } from './cli/serve.js';
+
+const program = new Command('micon')
+  .description('MICON Studio command line: ingest Cell Painting plates, train and query MICON')
+  .exitOverride()
+  .showHelpAfterError();
+
+program
+  .command('doctor')
+  .description('list compute backends and native components, and what is missing')
+  .option('--json', 'print one JSON object')
+  .action((o) => runDoctor(o));
+
+program
+  .command('demo-data')
+  .description('write the generated demo screen (two sources, vendor layouts, platemaps, ground truth)')
+  .requiredOption('--out <dir>', 'output folder')
+  .addOption(new Option('--size <size>', 'screen size').choices(['small', 'default']).default('default'))
+  .option('--seed <n>', 'random seed', '1')
+  .option('--json', 'print one JSON object')
+  .action((o) => runDemoData(o));
+
+program
+  .command('demo')
+  .description('the main job end to end on a freshly generated demo screen')
+  .option('--out <dir>', 'working folder', 'demo-out')
+  .addOption(new Option('--size <size>', 'screen size').choices(['small', 'default']).default('default'))
+  .option('--json', 'print one JSON object')
+  .action((o) => runDemo(o));
+
+program
+  .command('ingest')
+  .description('import a plate folder (ImageXpress, Opera Phenix/Operetta, CellVoyager, LoadData CSV) into a project')
+  .argument('<folder>', 'plate folder, or a folder holding several')
+  .requiredOption('--db <file>', 'project file (.micon), created if missing')
+  .option('--platemap <csv>', 'platemap: well → compound, SMILES, concentration, control type')
+  .option('--source <name>', 'source (centre/lab) for plates not in --plate-meta')
+  .option('--batch <name>', 'batch for plates not in --plate-meta')
+  .option('--plate-meta <csv>', 'plate → source, batch, replicate')
+  .option('--channels <map>', 'explicit channel mapping when names cannot be resolved, e.g. "1=DNA,2=ER,3=RNA,4=AGP,5=Mito"')
+  .option('--cache-size <px>', 'side of the cached preprocessed array per site', '128')
+  .option('--json', 'print one JSON object')
+  .action(async (folder, o) => {
+    await runIngest(folder, o);
+  });
+
+program
+  .command('serve')
+  .description('browser mode: serve the app UI on 127.0.0.1 with a per-launch token')
+  .requiredOption('--db <file>', 'project file (.micon)')
+  .option('--port <n>', 'port (0 = any free port)', '0')
+  .action((o) => runServe(o));
+
+program.parseAsync(process.argv).catch(fail);

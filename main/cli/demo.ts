@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { generateDemo } from '../core/demo/generate.js';
+import { describeIngest, runIngest } from './ingest.js';
+import { emit } from './output.js';
+
+export async function runDemoData(o: { out: string; size: 'small' | 'default'; seed: string; json?: boolean }): Promise<void> {
+  const tty = !o.json && process.stderr.isTTY;
+  const m = await generateDemo({
+    out: o.out,
+    size: o.size,
+    seed: Number(o.seed),
+    onProgress: tty ? (d, t) => process.stderr.write(`\rwriting demo screen ${d}/${t}   `) : undefined,
+  });
+  if (tty) process.stderr.write('\r\x1b[K');
+  emit(!!o.json, m, () =>
+    [
+      `demo screen (${m.size}) written to ${m.out}`,
+      `plates: ${m.plates}  wells: ${m.wells}  sites: ${m.sites}  images: ${m.images}  compounds: ${m.compounds}`,
+      ...m.ingests.map((i) => `  ${i.source}: ${i.layout} → micon ingest ${i.folder} --platemap ${i.platemap} --plate-meta ${i.plateMeta}`),
+      `ground truth (for tests, never for models): ${m.groundTruth}`,
+    ].join('\n'),
+  );
+}
+
+/** The main job on a fresh demo screen: generate, ingest every source into one project, summarise. */
+export async function runDemo(o: { out: string; size: 'small' | 'default'; json?: boolean }): Promise<void> {
+  const t0 = performance.now();
+  const screen = path.join(o.out, 'screen');
+  const db = path.join(o.out, 'demo.micon');
+  fs.rmSync(screen, { recursive: true, force: true });
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+  const log = (s: string) => !o.json && process.stdout.write(s + '\n');
+  log(`1/2 generating the ${o.size} demo screen in ${screen}`);
+  const m = await generateDemo({ out: screen, size: o.size, seed: 1 });
+  log(`    ${m.plates} plates, ${m.sites} sites, ${m.images} images (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  const ingests = [];
+  for (const [i, src] of m.ingests.entries()) {
+    log(`2/2 ingesting ${src.source} (${src.layout}) [${i + 1}/${m.ingests.length}]`);
+    const s = await runIngest(src.folder, { db, platemap: src.platemap, plateMeta: src.plateMeta, json: true, quiet: true });
+    log(describeIngest(s).replace(/^/gm, '    '));
+    ingests.push({ source: src.source, ...s });
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  emit(!!o.json, { project: db, screen, ingests, seconds }, () => `done in ${seconds.toFixed(1)} s. Project: ${db}\nopen it with: npm start -- --db ${db}`);
+}

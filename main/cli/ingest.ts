@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import { openProject } from '../core/db/open.js';
+import { ingestFolder, type IngestSummary } from '../core/ingest/ingest.js';
+import { parseChannelOption } from '../core/plates/channels.js';
+import { InputError } from '../core/types.js';
+import { emit, formatProblems } from './output.js';
+
+export interface IngestCliOptions {
+  db: string;
+  platemap?: string;
+  source?: string;
+  batch?: string;
+  plateMeta?: string;
+  channels?: string;
+  cacheSize?: string;
+  json?: boolean;
+  /** Return the summary without printing it (used by `micon demo`). */
+  quiet?: boolean;
+}
+
+export async function runIngest(folder: string, o: IngestCliOptions): Promise<IngestSummary> {
+  for (const [flag, f] of [['--platemap', o.platemap], ['--plate-meta', o.plateMeta]] as const) {
+    if (f && !fs.existsSync(f)) throw new InputError(`${flag} ${f}: no such file`);
+  }
+  const db = openProject(o.db);
+  try {
+    const tty = !o.json && process.stderr.isTTY;
+    const s = await ingestFolder(db, folder, {
+      platemap: o.platemap,
+      plateMeta: o.plateMeta,
+      source: o.source,
+      batch: o.batch,
+      channels: o.channels ? parseChannelOption(o.channels) : undefined,
+      cacheSize: o.cacheSize ? Number(o.cacheSize) : undefined,
+      onProgress: tty ? (p) => process.stderr.write(`\r${p.plate ?? ''} ${p.stage} ${p.done}/${p.total}   `) : undefined,
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    if (!o.quiet) emit(!!o.json, s, () => describeIngest(s));
+    if (s.plates === 0) process.exitCode = 2;
+    return s;
+  } finally {
+    db.close();
+  }
+}
+
+export function describeIngest(s: IngestSummary): string {
+  const tiffsPerS = s.seconds > 0 ? Math.round(s.images / s.seconds) : 0;
+  return [
+    `layout: ${s.layout}`,
+    `plates: ${s.plates}${s.replaced.length ? ` (replaced: ${s.replaced.join(', ')})` : ''}${s.refused.length ? ` (refused: ${s.refused.join(', ')})` : ''}`,
+    `wells: ${s.wells}   sites: ${s.sites}   images: ${s.images}   channels: 5 (DNA, ER, RNA, AGP, Mito)`,
+    `compounds: ${s.compounds}   control wells: ${s.controls}`,
+    `time: ${s.seconds.toFixed(1)} s (${tiffsPerS} images/s)`,
+    formatProblems(s.problems),
+  ].join('\n');
+}

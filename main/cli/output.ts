@@ -1,0 +1,33 @@
+import { ZodError } from 'zod';
+import { InputError, type Problem } from '../core/types.js';
+
+/** `--json` prints exactly one JSON object on stdout; humans get text. */
+export function emit(json: boolean, value: unknown, human: () => string): void {
+  if (json) process.stdout.write(JSON.stringify(value) + '\n');
+  else process.stdout.write(human() + '\n');
+}
+
+export function formatProblems(problems: Problem[], max = 25): string {
+  if (!problems.length) return 'problems: none';
+  const lines = problems.slice(0, max).map((p) => `  ${p.severity === 'error' ? 'ERROR' : 'warn '} ${p.message}`);
+  if (problems.length > max) lines.push(`  … and ${problems.length - max} more (use --json for all)`);
+  return `problems (${problems.length}):\n${lines.join('\n')}`;
+}
+
+/** Errors go to stderr with a non-zero exit; user mistakes get their message, bugs a stack. */
+export function fail(e: unknown): never {
+  if (e instanceof InputError) {
+    process.stderr.write(`micon: ${e.message}\n`);
+    for (const p of e.problems.slice(0, 20)) if (p.message !== e.message) process.stderr.write(`  ${p.message}\n`);
+    process.exit(2);
+  }
+  if (e instanceof ZodError) {
+    process.stderr.write(`micon: invalid input: ${e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+    process.exit(2);
+  }
+  const err = e as Error & { code?: string };
+  if (err?.code === 'commander.helpDisplayed' || err?.code === 'commander.version') process.exit(0);
+  if (err?.code?.startsWith?.('commander.')) process.exit(2);
+  process.stderr.write(`micon: ${err?.stack ?? String(e)}\n`);
+  process.exit(1);
+}

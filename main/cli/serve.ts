@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openProject } from '../core/db/open.js';
+import { startServer } from '../server/server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export async function runServe(o: { db: string; port: string }): Promise<void> {
+  const db = openProject(o.db);
+  const rendererDir = path.join(root, 'out', 'renderer');
+  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    process.stderr.write('micon serve: the UI is not built yet; run `npm run build:renderer` (npm start does it for you)\n');
+  }
+  const server = await startServer({
+    db,
+    projectPath: path.resolve(o.db),
+    port: Number(o.port),
+    rendererDir,
+    transportNote: process.env.MICON_TRANSPORT_NOTE ?? 'Browser mode (micon serve)',
+  });
+  process.stdout.write(`MICON Studio (browser mode) for ${path.resolve(o.db)}\nopen: ${server.url}\n`);
+  const stop = async () => {
+    await server.close();
+    db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

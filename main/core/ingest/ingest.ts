@@ -1,0 +1,395 @@
+import type { DB } from '../db/open.js';
+import { IlluminationAccumulator } from '../images/illumination.js';
+import { wellThumbnail } from '../images/thumbnail.js';
+import { readPlateMeta, type PlateMeta } from '../platemap/plate-meta.js';
+import { entriesForPlate, readPlatemap, type Platemap, type PlatemapEntry } from '../platemap/platemap.js';
+import { plateFormat, wellPosition } from '../plates/wells.js';
+import { scanFolder } from '../plates/scan.js';
+import { CHANNELS, type ChannelName, InputError, type Layout, type Problem, type ScannedPlate } from '../types.js';
+import { mapPool } from '../util/pool.js';
+import { resolveCompounds, upsertCompound, type ResolvedCompound } from './compounds.js';
+import { effectiveBitDepth, median, PercentileSampler } from './plate-scale.js';
+import { processSite, type ProcessedSite } from './process-site.js';
+import { groupSites, type SiteFiles } from './sites.js';
+
+export interface IngestOptions {
+  platemap?: string;
+  plateMeta?: string;
+  source?: string;
+  batch?: string;
+  channels?: Record<string, ChannelName>;
+  /** Side of the cached square per-site array training and embedding read. */
+  cacheSize?: number;
+  concurrency?: number;
+  onProgress?: (p: { stage: string; done: number; total: number; plate?: string }) => void;
+}
+
+export interface IngestSummary {
+  plates: number;
+  wells: number;
+  sites: number;
+  images: number;
+  compounds: number;
+  controls: number;
+  layout: Layout;
+  problems: Problem[];
+  /** Plates that were already in the project and were replaced by this import. */
+  replaced: string[];
+  /** Plates refused whole (nothing of them written). */
+  refused: string[];
+  seconds: number;
+}
+
+export const DEFAULT_CACHE_SIZE = 128;
+
+/**
+ * Import every plate found under `folder`. Each plate is one transaction: either all of it (plate,
+ * wells, sites, images, preprocessed arrays, thumbnails) is in the project afterwards, or none of it.
+ */
+export async function ingestFolder(db: DB, folder: string, opts: IngestOptions = {}): Promise<IngestSummary> {
+  const t0 = performance.now();
+  const size = opts.cacheSize ?? DEFAULT_CACHE_SIZE;
+  const scan = await scanFolder(folder, { channels: opts.channels });
+  const problems: Problem[] = [...scan.problems];
+  const platemap = opts.platemap ? readPlatemap(opts.platemap) : null;
+  if (platemap) problems.push(...platemap.problems);
+  const meta = opts.plateMeta ? readPlateMeta(opts.plateMeta) : null;
+  if (meta) problems.push(...meta.problems);
+  if (!platemap) problems.push({ message: 'no platemap given (--platemap): wells are imported without compounds or controls', severity: 'warning' });
+
+  const summary: IngestSummary = {
+    plates: 0,
+    wells: 0,
+    sites: 0,
+    images: 0,
+    compounds: 0,
+    controls: 0,
+    layout: scan.layout,
+    problems,
+    replaced: [],
+    refused: [],
+    seconds: 0,
+  };
+  const compoundsSeen = new Set<string>();
+  for (const plate of scan.plates) {
+    const plateMeta = meta?.plates.get(plate.name) ?? null;
+    if (meta && !plateMeta) {
+      problems.push({ file: meta ? opts.plateMeta : undefined, message: `plate ${plate.name} is not in the plate metadata file; using --source/--batch or defaults`, severity: 'warning' });
+    }
+    try {
+      const r = await ingestPlate(db, plate, { platemap, plateMeta, opts, size, problems });
+      summary.plates++;
+      summary.wells += r.wells;
+      summary.sites += r.sites;
+      summary.images += r.images;
+      summary.controls += r.controls;
+      r.compounds.forEach((c) => compoundsSeen.add(c));
+      if (r.replaced) summary.replaced.push(plate.name);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      summary.refused.push(plate.name);
+      problems.push(...(e.problems.length ? e.problems : [{ message: e.message, severity: 'error' as const }]));
+    }
+  }
+  summary.compounds = compoundsSeen.size;
+  summary.seconds = (performance.now() - t0) / 1000;
+  db.prepare('INSERT INTO ingest_log (at, folder, layout, summary) VALUES (?, ?, ?, ?)').run(
+    new Date().toISOString(),
+    folder,
+    scan.layout,
+    JSON.stringify({ ...summary, problems: summary.problems.length }),
+  );
+  return summary;
+}
+
+interface PlateContext {
+  platemap: Platemap | null;
+  plateMeta: PlateMeta | null;
+  opts: IngestOptions;
+  size: number;
+  problems: Problem[];
+}
+
+interface PlateResult {
+  wells: number;
+  sites: number;
+  images: number;
+  controls: number;
+  compounds: string[];
+  replaced: boolean;
+}
+
+async function ingestPlate(db: DB, plate: ScannedPlate, ctx: PlateContext): Promise<PlateResult> {
+  const { size, opts, problems } = ctx;
+  const grouped = groupSites(plate.images, plate.name);
+  problems.push(...grouped.problems);
+  const entries = ctx.platemap ? entriesForPlate(ctx.platemap, plate.name) : [];
+  const byWell = new Map<string, PlatemapEntry>(entries.map((e) => [e.well, e]));
+  const imagedWells = new Set(grouped.sites.map((s) => s.well));
+  if (ctx.platemap) {
+    for (const w of [...imagedWells].sort()) {
+      if (!byWell.has(w)) {
+        problems.push({ file: ctx.platemap.file, well: w, message: `plate ${plate.name} well ${w} has images but no platemap row; imported without compound`, severity: 'warning' });
+      }
+    }
+    for (const e of entries) {
+      if (!imagedWells.has(e.well)) {
+        problems.push({ file: ctx.platemap.file, row: e.line, well: e.well, message: `platemap line ${e.line}: plate ${plate.name} well ${e.well} has no images; row not imported`, severity: 'warning' });
+      }
+    }
+  }
+  if (!grouped.sites.length) {
+    throw new InputError(`plate ${plate.name} (${plate.folder}): no complete 5-channel site; plate not imported`, [
+      { file: plate.folder, message: `plate ${plate.name}: no complete 5-channel site; plate not imported`, severity: 'error' },
+    ]);
+  }
+  const compounds = await resolveCompounds(entries, problems, ctx.platemap?.file);
+  const fmt = plate.rows && plate.cols ? { rows: plate.rows, cols: plate.cols } : plateFormat([...imagedWells]);
+
+  opts.onProgress?.({ stage: 'decode', done: 0, total: grouped.sites.length, plate: plate.name });
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const existing = db.prepare('SELECT id FROM plates WHERE name = ?').get(plate.name) as { id: number } | undefined;
+    if (existing) db.prepare('DELETE FROM plates WHERE id = ?').run(existing.id);
+    const source = ctx.plateMeta?.source ?? opts.source ?? 'default';
+    const batch = ctx.plateMeta?.batch ?? opts.batch ?? 'default';
+    db.prepare('INSERT OR IGNORE INTO sources (name) VALUES (?)').run(source);
+    const sourceId = (db.prepare('SELECT id FROM sources WHERE name = ?').get(source) as { id: number }).id;
+    db.prepare('INSERT OR IGNORE INTO batches (source_id, name) VALUES (?, ?)').run(sourceId, batch);
+    const batchId = (db.prepare('SELECT id FROM batches WHERE source_id = ? AND name = ?').get(sourceId, batch) as { id: number }).id;
+    const plateId = Number(
+      db
+        .prepare(
+          `INSERT INTO plates (name, batch_id, replicate, layout, folder, rows, cols, pixel_size_um, channel_map, cache_size, channel_scale, ingested_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?)`,
+        )
+        .run(plate.name, batchId, ctx.plateMeta?.replicate ?? null, plate.layout, plate.folder, fmt.rows, fmt.cols, plate.pixelSizeUm ?? null, JSON.stringify(plate.channelMap), size, new Date().toISOString())
+        .lastInsertRowid,
+    );
+    const insChannel = db.prepare('INSERT INTO channels (plate_id, name, raw_id, instrument_name) VALUES (?, ?, ?, ?)');
+    for (const [raw, ch] of Object.entries(plate.channelMap)) insChannel.run(plateId, ch, raw, plate.channelNames[raw] ?? null);
+
+    const compoundRowIds = new Map<string, number>();
+    for (const c of compounds.values()) compoundRowIds.set(c.compoundId, upsertCompound(db, c));
+    const insWell = db.prepare('INSERT INTO wells (plate_id, well, row, col, compound_id, concentration, concentration_unit, pert_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const wellIds = new Map<string, number>();
+    const treated = new Set<string>();
+    for (const w of [...imagedWells].sort()) {
+      const e = byWell.get(w);
+      const pos = wellPosition(w);
+      const cid = e?.compoundId ? (compoundRowIds.get(e.compoundId) ?? null) : null;
+      wellIds.set(w, Number(insWell.run(plateId, w, pos.row, pos.col, cid, e?.concentration ?? null, e?.concentration != null ? 'uM' : null, e?.pertType ?? null).lastInsertRowid));
+      if (e?.pertType === 'trt' && e.compoundId) treated.add(e.compoundId);
+    }
+
+    const written = await decodeAndStore(db, grouped.sites, wellIds, size, opts, plate.name, problems);
+    if (!written.length) throw new InputError(`plate ${plate.name}: no site could be decoded; plate not imported`, [{ file: plate.folder, message: `plate ${plate.name}: no site could be decoded; plate not imported`, severity: 'error' }]);
+    const finish = await correctAndFinish(db, plateId, written, size, opts, plate.name);
+    // Wells whose every site was rejected carry no data; drop them so counts match what is usable.
+    db.prepare('DELETE FROM wells WHERE plate_id = ? AND id NOT IN (SELECT well_id FROM sites)').run(plateId).changes;
+    const wells = (db.prepare('SELECT COUNT(*) n FROM wells WHERE plate_id = ?').get(plateId) as { n: number }).n;
+    const ctrlWells = (db.prepare("SELECT COUNT(*) n FROM wells WHERE plate_id = ? AND pert_type = 'negcon'").get(plateId) as { n: number }).n;
+    db.prepare('UPDATE plates SET image_width = ?, image_height = ?, bit_depth = ?, channel_scale = ? WHERE id = ?').run(
+      finish.width,
+      finish.height,
+      finish.bitDepth,
+      JSON.stringify(finish.scale),
+      plateId,
+    );
+    db.exec('COMMIT');
+    if (existing) {
+      problems.push({ file: plate.folder, message: `plate ${plate.name} was already in the project; replaced it with this import`, severity: 'warning' });
+    }
+    return { wells, sites: written.length, images: written.length * CHANNELS.length, controls: ctrlWells, compounds: [...treated], replaced: !!existing };
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+interface WrittenSite {
+  siteId: number;
+  well: string;
+  site: number;
+  result: Omit<ProcessedSite, 'raw'>;
+}
+
+async function decodeAndStore(
+  db: DB,
+  sites: SiteFiles[],
+  wellIds: Map<string, number>,
+  size: number,
+  opts: IngestOptions,
+  plate: string,
+  problems: Problem[],
+): Promise<WrittenSite[]> {
+  const insSite = db.prepare('INSERT INTO sites (well_id, site, qc_focus) VALUES (?, ?, ?)');
+  const insImage = db.prepare('INSERT INTO images (site_id, channel, path, width, height, max_value) VALUES (?, ?, ?, ?, ?, ?)');
+  const insArray = db.prepare('INSERT INTO site_arrays (site_id, size, data) VALUES (?, ?, ?)');
+  const written: WrittenSite[] = [];
+  let done = 0;
+  await mapPool(sites, opts.concurrency ?? 4, async (s) => {
+    let p: ProcessedSite;
+    try {
+      p = await processSite(s, size);
+    } catch (e) {
+      const file = (e as { file?: string }).file;
+      problems.push({ file, well: s.well, message: `plate ${plate} well ${s.well} site ${s.site}: ${(e as Error).message}; site skipped`, severity: 'warning' });
+      return;
+    }
+    const siteId = Number(insSite.run(wellIds.get(s.well), s.site, p.focus).lastInsertRowid);
+    for (const c of CHANNELS) {
+      const r = p.channels[c];
+      insImage.run(siteId, c, s.files[c].file, r.width, r.height, r.maxValue);
+    }
+    // Raw area averages stay float until the plate's illumination function is known.
+    insArray.run(siteId, size, Buffer.from(p.raw.buffer, p.raw.byteOffset, p.raw.byteLength));
+    written.push({ siteId, well: s.well, site: s.site, result: { channels: p.channels, focus: p.focus } });
+    opts.onProgress?.({ stage: 'decode', done: ++done, total: sites.length, plate });
+  });
+  return rejectInconsistent(db, written, plate, problems);
+}
+
+/** Sites whose bit depth or image size differs from the rest of the plate are removed with a warning. */
+function rejectInconsistent(db: DB, written: WrittenSite[], plate: string, problems: Problem[]): WrittenSite[] {
+  const mode = (key: (w: WrittenSite) => string) => {
+    const counts = new Map<string, number>();
+    for (const w of written) counts.set(key(w), (counts.get(key(w)) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  };
+  const bitsKey = (w: WrittenSite) => CHANNELS.map((c) => w.result.channels[c].storedBits).join(',');
+  const sizeKey = (w: WrittenSite) => CHANNELS.map((c) => `${w.result.channels[c].width}x${w.result.channels[c].height}`).join(',');
+  const bitsMode = mode(bitsKey);
+  const sizeMode = mode(sizeKey);
+  const del = db.prepare('DELETE FROM sites WHERE id = ?');
+  const keep: WrittenSite[] = [];
+  for (const w of written) {
+    const odd = CHANNELS.find((c, i) => String(w.result.channels[c].storedBits) !== bitsMode?.split(',')[i]);
+    const oddSize = CHANNELS.find((c, i) => `${w.result.channels[c].width}x${w.result.channels[c].height}` !== sizeMode?.split(',')[i]);
+    if (odd || oddSize) {
+      const c = (odd ?? oddSize)!;
+      const r = w.result.channels[c];
+      const file = (db.prepare('SELECT path FROM images WHERE site_id = ? AND channel = ?').get(w.siteId, c) as { path: string }).path;
+      const why = odd
+        ? `is ${r.storedBits}-bit but the plate's other ${c} images are ${bitsMode!.split(',')[CHANNELS.indexOf(c)]}-bit`
+        : `is ${r.width}×${r.height} but the plate's other images are ${sizeMode!.split(',')[CHANNELS.indexOf(c)].replace('x', '×')}`;
+      problems.push({ file, well: w.well, message: `plate ${plate} well ${w.well} site ${w.site}: ${file} ${why}; site skipped`, severity: 'warning' });
+      del.run(w.siteId);
+    } else keep.push(w);
+  }
+  return keep;
+}
+
+interface FinishResult {
+  width: number;
+  height: number;
+  bitDepth: number;
+  scale: Record<string, { illumMin: number; illumMax: number; low: number; high: number }>;
+}
+
+/**
+ * Second and third passes over the plate's cached arrays, inside the plate's transaction:
+ * estimate illumination per channel, then write corrected, scaled uint16 arrays, QC and thumbnails.
+ */
+async function correctAndFinish(db: DB, plateId: number, written: WrittenSite[], size: number, opts: IngestOptions, plate: string): Promise<FinishResult> {
+  const n = size * size;
+  const getArr = db.prepare('SELECT data FROM site_arrays WHERE site_id = ?');
+  const read = (id: number) => {
+    const b = (getArr.get(id) as { data: Buffer }).data;
+    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
+  const acc = CHANNELS.map(() => new IlluminationAccumulator(size));
+  for (const w of written) {
+    const a = read(w.siteId);
+    CHANNELS.forEach((_, c) => acc[c].add(a.subarray(c * n, (c + 1) * n)));
+  }
+  const illum = acc.map((a) => a.finish());
+  const insIllum = db.prepare('INSERT INTO illumination (plate_id, channel, size, data) VALUES (?, ?, ?, ?)');
+  CHANNELS.forEach((c, i) => insIllum.run(plateId, c, size, Buffer.from(illum[i].buffer)));
+
+  const samplers = CHANNELS.map(() => new PercentileSampler());
+  for (const w of written) {
+    const a = read(w.siteId);
+    CHANNELS.forEach((_, c) => {
+      const ch = a.subarray(c * n, (c + 1) * n);
+      const il = illum[c];
+      const corrected = new Float32Array(n);
+      for (let i = 0; i < n; i++) corrected[i] = ch[i] / il[i];
+      samplers[c].add(corrected);
+    });
+  }
+  const bounds = samplers.map((s) => {
+    const [low, high] = s.quantiles([0.001, 0.999]);
+    return { low, high: Math.max(high, low + 1) };
+  });
+
+  let maxValue = 0;
+  let storedBits = 16;
+  let width = 0;
+  let height = 0;
+  for (const w of written) {
+    for (const c of CHANNELS) {
+      const r = w.result.channels[c];
+      maxValue = Math.max(maxValue, r.maxValue);
+      storedBits = r.storedBits;
+      width = r.width;
+      height = r.height;
+    }
+  }
+  const bitDepth = effectiveBitDepth(storedBits, maxValue);
+  const ceiling = 2 ** bitDepth - 1;
+
+  const upd = db.prepare('UPDATE site_arrays SET data = ? WHERE site_id = ?');
+  const updSite = db.prepare('UPDATE sites SET qc_saturation = ?, qc_foreground = ?, qc_flags = ? WHERE id = ?');
+  const insThumb = db.prepare('INSERT OR REPLACE INTO well_thumbnails (well_id, png) VALUES ((SELECT well_id FROM sites WHERE id = ?), ?)');
+  const thumbDone = new Set<string>();
+  const fg: number[] = [];
+  const sat: number[] = [];
+  let done = 0;
+  for (const w of written) {
+    const a = read(w.siteId);
+    const scaled = new Float32Array(a.length);
+    const u16 = new Uint16Array(a.length);
+    CHANNELS.forEach((_, c) => {
+      const { low, high } = bounds[c];
+      const il = illum[c];
+      const span = high - low;
+      for (let i = 0, o = c * n; i < n; i++, o++) {
+        const v = Math.min(1, Math.max(0, (a[o] / il[i] - low) / span));
+        scaled[o] = v;
+        u16[o] = Math.round(v * 65535);
+      }
+    });
+    upd.run(Buffer.from(u16.buffer), w.siteId);
+    let above = 0;
+    for (let i = 0; i < n; i++) if (scaled[i] > 0.2) above++;
+    fg.push(above / n);
+    let worst = 0;
+    for (const c of CHANNELS) {
+      const r = w.result.channels[c];
+      if (r.maxValue >= ceiling) worst = Math.max(worst, r.countAtMax / (r.width * r.height));
+    }
+    sat.push(worst);
+    if (!thumbDone.has(w.well)) {
+      thumbDone.add(w.well);
+      insThumb.run(w.siteId, await wellThumbnail(scaled, size));
+    }
+    opts.onProgress?.({ stage: 'correct', done: ++done, total: written.length, plate });
+  }
+  const medFocus = median(written.map((w) => w.result.focus));
+  const medFg = median(fg);
+  written.forEach((w, i) => {
+    const flags: string[] = [];
+    if (medFocus > 0 && w.result.focus < 0.35 * medFocus) flags.push('blur');
+    if (sat[i] > 0.005) flags.push('saturated');
+    if (medFg > 0 && fg[i] < 0.2 * medFg) flags.push('empty');
+    updSite.run(sat[i], fg[i], flags.join(','), w.siteId);
+  });
+  const scale: FinishResult['scale'] = {};
+  CHANNELS.forEach((c, i) => {
+    scale[c] = { illumMin: Math.min(...illum[i]), illumMax: Math.max(...illum[i]), low: bounds[i].low, high: bounds[i].high };
+  });
+  return { width, height, bitDepth, scale };
+}
+
+export type { ResolvedCompound };

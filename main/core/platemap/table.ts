@@ -1,0 +1,52 @@
+import { parse } from 'csv-parse/sync';
+import fs from 'node:fs';
+import { InputError } from '../types.js';
+
+export interface TableRow {
+  /** Line number in the file (header is line 1). */
+  line: number;
+  values: Record<string, string>;
+}
+
+/**
+ * Read a CSV/TSV table (JUMP platemaps are tab-separated .txt, most others CSV) with header
+ * names reduced to a canonical key: lower case, `Metadata_`/`Image_Metadata_` prefix removed.
+ */
+export function readTable(file: string): { columns: string[]; rows: TableRow[] } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const firstLine = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length);
+  const delimiter = firstLine.includes('\t') ? '\t' : firstLine.split(';').length > firstLine.split(',').length ? ';' : ',';
+  let records: string[][];
+  try {
+    records = parse(text, { delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+  } catch (e) {
+    throw new InputError(`${file}: not a readable CSV (${(e as Error).message})`);
+  }
+  if (!records.length) throw new InputError(`${file}: empty file`);
+  const columns = records[0].map(columnKey);
+  const rows: TableRow[] = [];
+  for (let i = 1; i < records.length; i++) {
+    const values: Record<string, string> = {};
+    columns.forEach((c, j) => (values[c] = records[i][j] ?? ''));
+    rows.push({ line: i + 1, values });
+  }
+  return { columns, rows };
+}
+
+export function columnKey(header: string): string {
+  return header
+    .trim()
+    .replace(/^(image_)?metadata_/i, '')
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+}
+
+/** First column present among the candidates. */
+export function pick(columns: string[], candidates: string[]): string | undefined {
+  return candidates.find((c) => columns.includes(c));
+}
