@@ -186,7 +186,7 @@ async function ingestPlate(db: DB, plate: ScannedPlate, ctx: PlateContext): Prom
     if (!written.length) throw new InputError(`plate ${plate.name}: no site could be decoded; plate not imported`, [{ file: plate.folder, message: `plate ${plate.name}: no site could be decoded; plate not imported`, severity: 'error' }]);
     const finish = await correctAndFinish(db, plateId, written, size, opts, plate.name);
     // Wells whose every site was rejected carry no data; drop them so counts match what is usable.
-    db.prepare('DELETE FROM wells WHERE plate_id = ? AND id NOT IN (SELECT well_id FROM sites)').run(plateId).changes;
+    db.prepare('DELETE FROM wells WHERE plate_id = ? AND id NOT IN (SELECT well_id FROM sites)').run(plateId);
     const wells = (db.prepare('SELECT COUNT(*) n FROM wells WHERE plate_id = ?').get(plateId) as { n: number }).n;
     const ctrlWells = (db.prepare("SELECT COUNT(*) n FROM wells WHERE plate_id = ? AND pert_type = 'negcon'").get(plateId) as { n: number }).n;
     db.prepare('UPDATE plates SET image_width = ?, image_height = ?, bit_depth = ?, channel_scale = ? WHERE id = ?').run(

@@ -84,7 +84,7 @@ export async function doctor(): Promise<DoctorReport> {
         } catch (e) {
           const m = (e as Error).message;
           if (/Cannot find (module|package)/.test(m)) throw e;
-          throw new Error(explainTfGpuError(m));
+          throw new Error(explainTfGpuError(m), { cause: e });
         }
         return { version: version('@tensorflow/tfjs-node-gpu') };
       },
