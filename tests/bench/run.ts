@@ -1,0 +1,18 @@
+// `npm run bench -- <part> [<part> …]`: one JSON object per part on stdout. Progress goes to stderr.
+import { benchIngest } from './ingest.bench.js';
+
+const parts: Record<string, () => Promise<object>> = {
+  ingest: benchIngest,
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(parts);
+for (const name of names) {
+  const run = parts[name];
+  if (!run) {
+    process.stderr.write(`bench: unknown part "${name}" (have: ${Object.keys(parts).join(', ')})\n`);
+    process.exit(2);
+  }
+  const result = await run();
+  process.stdout.write(JSON.stringify({ part: name, ...result }) + '\n');
+}
