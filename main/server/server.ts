@@ -1,0 +1,105 @@
+// Browser mode: the same API contract as Electron IPC, carried over HTTP (requests) and a
+// WebSocket (events), bound to loopback and guarded by a per-launch token.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHandlers } from '../core/api/handlers.js';
+import type { EventName, EventPayload } from '../core/api/contract.js';
+import type { DB } from '../core/db/open.js';
+import { handleApi } from './api-route.js';
+import { EventHub, refuseUpgrade } from './events.js';
+import { bearerToken, checkRequestOrigin, newToken, securityHeaders, tokenMatches } from './security.js';
+import { serveStatic } from './static.js';
+
+export interface ServerOptions {
+  db: DB;
+  projectPath: string;
+  /** 0 (the default) picks any free port. */
+  port?: number;
+  rendererDir: string;
+  token?: string;
+  transportNote?: string | null;
+}
+
+export interface RunningServer {
+  /** What to open: the token rides in the fragment, so browsers never send or log it. */
+  url: string;
+  token: string;
+  port: number;
+  host: '127.0.0.1';
+  broadcast<K extends EventName>(event: K, payload: EventPayload<K>): void;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const token = opts.token ?? newToken();
+  const handlers = createHandlers({ db: opts.db, projectPath: opts.projectPath, transport: 'browser', transportNote: opts.transportNote ?? null });
+  const hub = new EventHub();
+  let port = 0;
+
+  const server = http.createServer((req, res) => {
+    const headers = securityHeaders(port);
+    const sendJson = (status: number, body: unknown) => {
+      res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(JSON.stringify(body));
+    };
+    const denied = checkRequestOrigin(req, port);
+    if (denied) return sendJson(denied.status, { ok: false, error: denied.message });
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (pathname.startsWith('/api/') || pathname === '/api' || pathname === '/ws') {
+      if (!tokenMatches(token, bearerToken(req))) return sendJson(401, { ok: false, error: 'missing or wrong token' });
+      if (pathname === '/ws') return sendJson(426, { ok: false, error: 'WebSocket upgrade required' });
+      const name = decodeName(pathname.slice('/api/'.length));
+      handleApi(req, name, handlers).then(
+        (r) => sendJson(r.status, r.body),
+        () => sendJson(500, { ok: false, error: 'internal error' }),
+      );
+      return;
+    }
+    serveStatic(req, res, opts.rendererDir, headers);
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    if (url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'not found');
+    const denied = checkRequestOrigin(req, port);
+    if (denied) return refuseUpgrade(socket, denied.status, denied.message);
+    // Browsers cannot set headers on a WebSocket, hence the query parameter.
+    if (!tokenMatches(token, url.searchParams.get('token'))) return refuseUpgrade(socket, 401, 'missing or wrong token');
+    hub.accept(req, socket, head);
+  });
+  server.on('clientError', (_e, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${HOST}:${port}/#token=${token}`,
+    token,
+    port,
+    host: HOST,
+    broadcast: (event, payload) => hub.broadcast(event, payload),
+    close: async () => {
+      await hub.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function decodeName(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}

@@ -1,0 +1,35 @@
+import type { JobProgress, ProjectInfo } from '../../../main/core/api/contract';
+
+export function Header({ info, job }: { info: ProjectInfo | null; job: JobProgress | null }) {
+  return (
+    <header className="header" data-testid="app-header">
+      <div className="brand">MICON Studio</div>
+      <div className="project" title={info?.path}>
+        <span className="project-label">Project</span>
+        <span className="project-path" data-testid="project-path">
+          {info?.path ?? '…'}
+        </span>
+      </div>
+      {info && (
+        <div className="project-counts" data-testid="project-counts">
+          {info.plates} plates · {info.wells.toLocaleString()} wells · {info.sites.toLocaleString()} sites · {info.compounds} compounds
+        </div>
+      )}
+      {job && job.done < job.total && (
+        <div className="job" data-testid="job-progress">
+          {job.kind}: {job.stage} {job.done}/{job.total}
+        </div>
+      )}
+      {info && (
+        <div className={`transport transport-${info.transport}`} data-testid="transport" title={info.transportNote ?? undefined}>
+          {/* The note already says which mode and why; the bare name is only the fallback. */}
+          {info.transportNote ? (
+            <span className="transport-note">{info.transportNote}</span>
+          ) : (
+            <span className="transport-name">{info.transport === 'electron' ? 'Desktop' : 'Browser mode'}</span>
+          )}
+        </div>
+      )}
+    </header>
+  );
+}

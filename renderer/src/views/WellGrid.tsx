@@ -1,0 +1,124 @@
+import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import type { WellSummary } from '../../../main/core/api/contract';
+import { isControl, moveWell, rowLetters, wellName, wellTitle, type Pos } from '../plate-format';
+
+interface Props {
+  rows: number;
+  cols: number;
+  /** Keyed by row * cols + col. */
+  wellsByPos: Map<number, WellSummary>;
+  selected: Pos | null;
+  onSelect(p: Pos): void;
+}
+
+/** Largest square cell that fits the panel, so 96-, 384- and 1536-well plates all fill it. */
+function useCellSize(ref: RefObject<HTMLDivElement | null>, rows: number, cols: number, label: number, gap: number): number {
+  const [size, setSize] = useState(20);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const fit = () => {
+      const w = (el.clientWidth - label - gap * cols - 4) / cols;
+      const h = (el.clientHeight - label - gap * rows - 4) / rows;
+      setSize(Math.max(8, Math.min(72, Math.floor(Math.min(w, h)))));
+    };
+    fit();
+    const ro = new ResizeObserver(fit);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref, rows, cols, label, gap]);
+  return size;
+}
+
+export function WellGrid({ rows, cols, wellsByPos, selected, onSelect }: Props) {
+  const wrap = useRef<HTMLDivElement>(null);
+  const dense = cols > 24;
+  const gap = dense ? 1 : 2;
+  const label = dense ? 18 : 24;
+  const cell = useCellSize(wrap, rows, cols, label, gap);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const next = moveWell(selected ?? { row: 0, col: 0 }, e.key, rows, cols);
+    if (!next) return;
+    e.preventDefault();
+    onSelect(next);
+  };
+
+  const cells = [];
+  cells.push(<div key="corner" className="grid-corner" />);
+  for (let c = 0; c < cols; c++) {
+    cells.push(
+      <div key={`c${c}`} className="grid-label col-label" role="columnheader">
+        {/* 48 two-digit numbers do not fit over 1536-well columns; odd ones keep the count readable. */}
+        {!dense || c % 2 === 0 ? c + 1 : ''}
+      </div>,
+    );
+  }
+  for (let r = 0; r < rows; r++) {
+    cells.push(
+      <div key={`r${r}`} className="grid-label row-label" role="rowheader">
+        {rowLetters(r)}
+      </div>,
+    );
+    for (let c = 0; c < cols; c++) {
+      const isSel = selected?.row === r && selected?.col === c;
+      cells.push(<WellCell key={`${r}:${c}`} row={r} col={c} well={wellsByPos.get(r * cols + c)} selected={isSel} onSelect={onSelect} />);
+    }
+  }
+
+  return (
+    <div className="grid-wrap" ref={wrap}>
+      <div
+        className={`well-grid${dense ? ' dense' : ''}`}
+        role="grid"
+        aria-label="Wells"
+        tabIndex={0}
+        data-testid="well-grid"
+        data-rows={rows}
+        data-cols={cols}
+        data-selected={selected ? wellName(selected) : ''}
+        onKeyDown={onKeyDown}
+        style={{
+          gridTemplateColumns: `${label}px repeat(${cols}, ${cell}px)`,
+          gridTemplateRows: `${label}px repeat(${rows}, ${cell}px)`,
+          gap: `${gap}px`,
+          fontSize: dense ? 9 : cell < 28 ? 10 : 11,
+        }}
+      >
+        {cells}
+      </div>
+    </div>
+  );
+}
+
+interface CellProps {
+  row: number;
+  col: number;
+  well: WellSummary | undefined;
+  selected: boolean;
+  onSelect(p: Pos): void;
+}
+
+// Memoised: moving the selection re-renders two cells, not all 1,536.
+const WellCell = memo(function WellCell({ row, col, well, selected, onSelect }: CellProps) {
+  const name = wellName({ row, col });
+  const control = well ? isControl(well) : false;
+  const qc = !!well && well.qcFlags.length > 0;
+  const cls = ['well', well ? 'has-data' : 'empty', control && 'control', qc && 'qc', selected && 'selected'].filter(Boolean).join(' ');
+  return (
+    <div
+      role="gridcell"
+      aria-selected={selected}
+      className={cls}
+      data-testid="well"
+      data-well={name}
+      data-empty={well ? undefined : 'true'}
+      data-control={control ? 'true' : undefined}
+      data-qc={qc ? 'true' : undefined}
+      title={well ? wellTitle(well) : `${name}: no data`}
+      onClick={() => onSelect({ row, col })}
+    >
+      {well?.thumbnail && <img className="thumb" data-testid="well-thumb" src={well.thumbnail} alt="" draggable={false} />}
+    </div>
+  );
+});

@@ -1,0 +1,17 @@
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// base './' so the same bundle loads from the browser-mode server and from a file in Electron.
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    // Data URLs would also pass img-src, but files keep the CSP story simple to audit.
+    assetsInlineLimit: 0,
+  },
+});
