@@ -34,9 +34,12 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Bits actually used by the camera: 12-bit data stored in 16-bit TIFFs tops out at 4095. */
+/**
+ * Bits actually used by the camera: 12-bit cameras write 16-bit TIFFs that top out at 4095. Only
+ * 12-bit is inferred; a dim 16-bit plate could look like 14-bit data, and guessing would misplace
+ * the saturation ceiling.
+ */
 export function effectiveBitDepth(storedBits: number, maxValue: number): number {
   if (storedBits <= 8) return 8;
-  for (const b of [10, 12, 14]) if (maxValue < 2 ** b) return b;
-  return 16;
+  return maxValue <= 4095 ? 12 : 16;
 }
