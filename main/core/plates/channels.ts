@@ -4,9 +4,9 @@ import { CHANNELS, type ChannelName, InputError } from '../types.js';
 // Matched case-insensitively against the whole name after removing punctuation/spaces.
 const SYNONYMS: Record<ChannelName, string[]> = {
   DNA: ['dna', 'hoechst', 'hoechst33342', 'hoechst33258', 'dapi', 'nuclei', 'nucleus', 'h33342', 'draq5'],
-  ER: ['er', 'concanavalina', 'concanavalin', 'cona', 'endoplasmicreticulum', 'alexa488cona'],
+  ER: ['er', 'concanavalina', 'concanavalin', 'cona', 'endoplasmicreticulum', 'alexa488cona', 'ertracker'],
   RNA: ['rna', 'syto14', 'syto', 'nucleoli', 'nucleolirna', 'cytoplasmicrna'],
-  AGP: ['agp', 'phalloidin', 'wga', 'phalloidinwga', 'wgaphalloidin', 'actin', 'golgi', 'membrane', 'plasmamembrane', 'actingolgiplasmamembrane'],
+  AGP: ['agp', 'phalloidin', 'wga', 'phalloidinwga', 'wgaphalloidin', 'actin', 'golgi', 'membrane', 'plasmamembrane', 'actingolgiplasmamembrane', 'wheatgermagglutinin'],
   Mito: ['mito', 'mitotracker', 'mitotrackerdeepred', 'mitotrackerred', 'mitotrackerredcmxros', 'mitochondria'],
 };
 
@@ -23,11 +23,17 @@ export function resolveChannelName(raw: string): ChannelName | null {
   const s = squash(raw.replace(/^(orig|illum)/i, ''));
   if (!s) return null;
   for (const ch of CHANNELS) if (SYNONYMS[ch].includes(s)) return ch;
+  // Words of the name ("ER 488", "RNA_SYTO") match any synonym, short ones included.
+  const words = raw
+    .replace(/^(orig|illum)/i, '')
+    .split(/[^A-Za-z0-9]+/)
+    .map((w) => w.toLowerCase())
+    .filter(Boolean);
   const hits = new Set<ChannelName>();
   for (const ch of CHANNELS) {
     for (const syn of SYNONYMS[ch]) {
-      // Two-letter synonyms (er) are too ambiguous to find inside longer names.
-      if (syn.length >= 4 && s.includes(syn)) hits.add(ch);
+      // Short synonyms (er, rna) are too ambiguous to find inside longer words ("external"); whole words only.
+      if ((syn.length >= 4 && s.includes(syn)) || words.includes(syn)) hits.add(ch);
     }
   }
   return hits.size === 1 ? [...hits][0] : null;

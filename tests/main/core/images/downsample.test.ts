@@ -4,10 +4,11 @@ import { downsampleSquare, focusScore } from '../../../../main/core/images/downs
 describe('downsampleSquare', () => {
   it('area-averages exactly when the size divides the side', () => {
     const src = new Uint16Array(16);
-    src.set([1, 3, 10, 20, 5, 7, 30, 40, 100, 100, 0, 0, 100, 100, 0, 4]);
+    src.set([1, 3, 10, 20, 5, 7, 30, 40, 4095, 4095, 0, 0, 4095, 4095, 0, 4]);
     const r = downsampleSquare(src, 4, 4, 2);
-    expect(Array.from(r.out)).toEqual([4, 25, 100, 1]);
-    expect(r.maxValue).toBe(100);
+    expect(Array.from(r.out)).toEqual([4, 25, 4095, 1]);
+    expect(r.maxValue).toBe(4095);
+    // 4095 is a 12-bit camera's ceiling: saturated pixels are counted.
     expect(r.countAtMax).toBe(4);
   });
 
