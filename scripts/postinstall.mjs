@@ -1,1 +1,44 @@
-console.log("postinstall placeholder")
+#!/usr/bin/env node
+// After `npm install`: build better-sqlite3 for Electron when Electron is installed (see
+// scripts/electron-native.mjs for why there are two builds), then list which optional pieces got
+// installed. It must never fail the install: every step is caught and reported in one line.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const say = (line) => console.log(`MICON Studio postinstall: ${line}`);
+const firstLine = (e) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
+async function electronNative() {
+  try {
+    const { ensureElectronNative } = await import('./electron-native.mjs');
+    say(ensureElectronNative({ root, log: say }).reason);
+  } catch (e) {
+    say(`warning: could not build better-sqlite3 for Electron (${firstLine(e)}); tests, the CLI and browser mode are unaffected; run \`npm run rebuild:electron\` to retry`);
+  }
+}
+
+async function optionalPieces() {
+  try {
+    const { detectElectron, packageVersion } = await import('./electron-detect.mjs');
+    const e = detectElectron({ root });
+    const rows = [
+      ['electron', e.installed ? `yes (${e.version})` : `no: ${e.summary}; \`npm start\` opens browser mode`],
+      ...['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'].map((name) => {
+        const v = packageVersion(name, { root });
+        return [name, v ? `yes (${v})` : 'no (training uses the WASM/CPU backend)'];
+      }),
+    ];
+    console.log(['MICON Studio optional pieces:', ...rows.map(([n, s]) => `  ${n.padEnd(26)} ${s}`)].join('\n'));
+  } catch (e) {
+    say(`warning: could not list optional pieces (${firstLine(e)})`);
+  }
+}
+
+try {
+  await electronNative();
+  await optionalPieces();
+} catch (e) {
+  say(`warning: ${firstLine(e)}`);
+}
+process.exitCode = 0;

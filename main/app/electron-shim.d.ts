@@ -1,0 +1,188 @@
+// Types for the part of Electron's API that main/app and preload/ use, for checkouts where the
+// optional `electron` package is not installed (npm drops it when its binary cannot download).
+//
+// Why a *pattern* module ('*electron') and not `declare module 'electron'`: TypeScript consults
+// pattern ambient modules only when an import cannot be resolved to a file. When the real package
+// is installed, `import … from 'electron'` resolves to node_modules/electron/electron.d.ts and this
+// file is ignored (no duplicate or conflicting declarations); the code is then checked against the
+// real types. Without the package, this subset applies. Signatures follow electron.d.ts 45.x; add
+// what you use, copying the real signature.
+declare module '*electron' {
+  type ElectronEvent<Params extends object = object> = {
+    preventDefault: () => void;
+    readonly defaultPrevented: boolean;
+  } & Params;
+
+  interface WebFrameMain {
+    readonly url: string;
+    readonly parent: WebFrameMain | null;
+  }
+
+  interface WindowOpenHandlerResponse {
+    action: 'allow' | 'deny';
+  }
+
+  interface HandlerDetails {
+    url: string;
+  }
+
+  interface WebContentsNavigationParams {
+    url: string;
+    isMainFrame: boolean;
+  }
+
+  class WebContents {
+    static getAllWebContents(): WebContents[];
+    readonly id: number;
+    getURL(): string;
+    isDestroyed(): boolean;
+    send(channel: string, ...args: unknown[]): void;
+    setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void;
+    on(event: 'will-navigate', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
+    on(event: 'will-redirect', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
+    on(event: 'will-attach-webview', listener: (event: ElectronEvent) => void): this;
+  }
+
+  interface WebPreferences {
+    preload?: string;
+    contextIsolation?: boolean;
+    sandbox?: boolean;
+    nodeIntegration?: boolean;
+    nodeIntegrationInWorker?: boolean;
+    nodeIntegrationInSubFrames?: boolean;
+    webSecurity?: boolean;
+    allowRunningInsecureContent?: boolean;
+    webviewTag?: boolean;
+    spellcheck?: boolean;
+    navigateOnDragDrop?: boolean;
+  }
+
+  interface BrowserWindowConstructorOptions {
+    width?: number;
+    height?: number;
+    minWidth?: number;
+    minHeight?: number;
+    show?: boolean;
+    title?: string;
+    backgroundColor?: string;
+    webPreferences?: WebPreferences;
+  }
+
+  class BrowserWindow {
+    constructor(options?: BrowserWindowConstructorOptions);
+    static getAllWindows(): BrowserWindow[];
+    readonly webContents: WebContents;
+    show(): void;
+    focus(): void;
+    restore(): void;
+    isMinimized(): boolean;
+    isDestroyed(): boolean;
+    setTitle(title: string): void;
+    loadURL(url: string): Promise<void>;
+    once(event: 'ready-to-show', listener: () => void): this;
+    on(event: 'page-title-updated', listener: (event: ElectronEvent, title: string, explicitSet: boolean) => void): this;
+    on(event: 'closed', listener: () => void): this;
+  }
+
+  interface App {
+    readonly isPackaged: boolean;
+    requestSingleInstanceLock(additionalData?: Record<string, unknown>): boolean;
+    whenReady(): Promise<void>;
+    quit(): void;
+    exit(exitCode?: number): void;
+    getPath(name: 'home' | 'appData' | 'userData' | 'sessionData' | 'temp' | 'exe' | 'logs' | 'documents'): string;
+    getAppPath(): string;
+    getVersion(): string;
+    on(event: 'second-instance', listener: (event: ElectronEvent, argv: string[], workingDirectory: string) => void): this;
+    on(event: 'web-contents-created', listener: (event: ElectronEvent, webContents: WebContents) => void): this;
+    on(event: 'window-all-closed', listener: () => void): this;
+    on(event: 'activate', listener: (event: ElectronEvent, hasVisibleWindows: boolean) => void): this;
+    on(event: 'will-quit', listener: (event: ElectronEvent) => void): this;
+  }
+
+  interface IpcMainInvokeEvent {
+    readonly senderFrame: WebFrameMain | null;
+    readonly sender: WebContents;
+  }
+
+  interface IpcMain {
+    handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void;
+    removeHandler(channel: string): void;
+  }
+
+  interface IpcRendererEvent {
+    readonly senderId: number;
+  }
+
+  interface IpcRenderer {
+    invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+    on(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): this;
+    removeListener(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): this;
+  }
+
+  interface ContextBridge {
+    exposeInMainWorld(apiKey: string, api: unknown): void;
+  }
+
+  interface Privileges {
+    standard?: boolean;
+    secure?: boolean;
+    bypassCSP?: boolean;
+    allowServiceWorkers?: boolean;
+    supportFetchAPI?: boolean;
+    corsEnabled?: boolean;
+    stream?: boolean;
+    codeCache?: boolean;
+  }
+
+  interface CustomScheme {
+    scheme: string;
+    privileges?: Privileges;
+  }
+
+  interface Protocol {
+    registerSchemesAsPrivileged(customSchemes: CustomScheme[]): void;
+    handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
+    unhandle(scheme: string): void;
+  }
+
+  interface OnHeadersReceivedListenerDetails {
+    url: string;
+    method: string;
+    responseHeaders?: Record<string, string[]>;
+  }
+
+  interface HeadersReceivedResponse {
+    cancel?: boolean;
+    responseHeaders?: Record<string, string | string[]>;
+  }
+
+  interface WebRequest {
+    onHeadersReceived(
+      listener: ((details: OnHeadersReceivedListenerDetails, callback: (response: HeadersReceivedResponse) => void) => void) | null,
+    ): void;
+  }
+
+  interface Session {
+    readonly webRequest: WebRequest;
+    setPermissionRequestHandler(
+      handler: ((webContents: WebContents, permission: string, callback: (permissionGranted: boolean) => void) => void) | null,
+    ): void;
+    setPermissionCheckHandler(handler: ((webContents: WebContents | null, permission: string) => boolean) | null): void;
+  }
+
+  interface Dialog {
+    showErrorBox(title: string, content: string): void;
+  }
+
+  export const app: App;
+  export const ipcMain: IpcMain;
+  export const ipcRenderer: IpcRenderer;
+  export const contextBridge: ContextBridge;
+  export const protocol: Protocol;
+  export const dialog: Dialog;
+  export const session: { readonly defaultSession: Session };
+  export const webContents: typeof WebContents;
+  export { BrowserWindow, WebContents };
+  export type { IpcMainInvokeEvent, IpcRendererEvent, BrowserWindowConstructorOptions };
+}

@@ -1,0 +1,110 @@
+// The Electron shell: lifecycle, one window, one project. Everything the app does lives in
+// main/core; this file opens the project, wires the IPC transport and shows the renderer.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, dialog, type BrowserWindow } from 'electron';
+import { createHandlers } from '../core/api/handlers.js';
+import { openProject, type DB } from '../core/db/open.js';
+import { contentSecurityPolicy } from './app-files.js';
+import { registerIpc, type IpcTransport } from './ipc.js';
+import { allowedOrigins } from './ipc-guard.js';
+import { findBinding, isAbiMismatch, missingBindingMessage, REBUILD_COMMAND } from './native-binding.js';
+import { chooseProject, recordRecent } from './project-choice.js';
+import { registerAppScheme, serveApp } from './protocol.js';
+import { hardenAllContents, secureSession } from './security.js';
+import { createMainWindow } from './window.js';
+
+// Built layout: out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const preloadPath = path.join(here, '..', 'preload', 'index.cjs');
+const rendererDir = path.join(here, '..', 'renderer');
+const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
+const allowed = allowedOrigins(devServerUrl);
+
+let win: BrowserWindow | null = null;
+let db: DB | null = null;
+let ipc: IpcTransport | null = null;
+let projectPath = '';
+
+function fail(title: string, message: string): void {
+  process.stderr.write(`${title}\n${message}\n`);
+  dialog.showErrorBox(title, message);
+  app.exit(1);
+}
+
+function openWindow(): void {
+  win = createMainWindow({ preload: preloadPath, devServerUrl, projectPath });
+  win.on('closed', () => {
+    win = null;
+  });
+}
+
+async function start(): Promise<void> {
+  secureSession(allowed, devServerUrl);
+  const userData = app.getPath('userData');
+  const choice = chooseProject({ argv: process.argv, env: process.env, userData, cwd: process.cwd() });
+  projectPath = choice.file;
+
+  const electronVersion = process.versions.electron ?? 'unknown';
+  const resourcesPath = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
+  const binding = findBinding({
+    electronVersion,
+    platform: process.platform,
+    arch: process.arch,
+    appPath: app.getAppPath(),
+    resourcesPath,
+    override: process.env.MICON_SQLITE_BINDING,
+  });
+  if (!binding.file) return fail('MICON Studio: database module not built for Electron', missingBindingMessage(electronVersion, binding.looked));
+  // Every other connection in this process, and job processes started from it (utilityProcess and
+  // ELECTRON_RUN_AS_NODE children share Electron's ABI), must load the same build: openProject
+  // falls back to this variable when no nativeBinding is passed.
+  process.env.MICON_SQLITE_BINDING = binding.file;
+
+  try {
+    db = openProject(projectPath, { nativeBinding: binding.file });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (isAbiMismatch(e)) {
+      return fail(
+        'MICON Studio: database module built for another runtime',
+        `${binding.file} does not match Electron ${electronVersion}:\n${msg}\n\nIn the MICON Studio folder run:\n  ${REBUILD_COMMAND}\nthen start the app again.`,
+      );
+    }
+    return fail('MICON Studio: cannot open the project', `${projectPath}\n\n${msg}`);
+  }
+  recordRecent(userData, projectPath);
+
+  ipc = registerIpc(createHandlers({ db, projectPath, transport: 'electron', transportNote: null }), allowed);
+  serveApp(rendererDir, contentSecurityPolicy(null));
+  process.stdout.write(`MICON Studio (Electron ${electronVersion}): ${projectPath} [${choice.reason}]\n`);
+  openWindow();
+}
+
+registerAppScheme();
+if (!app.requestSingleInstanceLock()) {
+  // Another window of the app is already running; it gets focus through 'second-instance'.
+  app.quit();
+} else {
+  hardenAllContents(allowed);
+  app.on('second-instance', () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.on('activate', () => {
+    if (!win && db) openWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    ipc?.dispose();
+    db?.close();
+    db = null;
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => fail('MICON Studio could not start', e instanceof Error ? (e.stack ?? e.message) : String(e)));
+}

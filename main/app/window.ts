@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { BrowserWindow } from 'electron';
+import { APP_INDEX_URL } from './channels.js';
+
+export interface WindowOptions {
+  /** Built preload script (out/preload/index.cjs). */
+  preload: string;
+  /** Vite dev server URL in development (ELECTRON_RENDERER_URL), else the app's own scheme. */
+  devServerUrl: string | null;
+  projectPath: string;
+}
+
+export function createMainWindow(o: WindowOptions): BrowserWindow {
+  const title = `MICON Studio — ${path.basename(o.projectPath)}`;
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title,
+    backgroundColor: '#101418',
+    webPreferences: {
+      preload: o.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      navigateOnDragDrop: false,
+    },
+  });
+  // The window title names the open project; the page's <title> would replace it.
+  win.on('page-title-updated', (event) => event.preventDefault());
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(o.devServerUrl ?? APP_INDEX_URL);
+  return win;
+}

@@ -1,0 +1,236 @@
+// main/app/index.ts against a fake 'electron' module: no Electron binary here, but the wiring
+// (single-instance lock, privileged scheme before ready, project choice, native binding, IPC
+// handler, protocol, window options, hardening of new web contents) runs for real.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { APP_INDEX_URL, INVOKE_CHANNEL } from '../../../main/app/channels.js';
+import { nativeDirName } from '../../../main/app/native-binding.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const nodeBinding = path.join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-wiring-'));
+
+type Fn = (...args: never[]) => unknown;
+
+const fake = vi.hoisted(() => {
+  const state = {
+    ready: null as null | (() => void),
+    appListeners: new Map<string, Fn[]>(),
+    ipc: new Map<string, Fn>(),
+    protocolHandlers: new Map<string, Fn>(),
+    privileged: [] as unknown[],
+    windows: [] as { opts: Record<string, unknown>; webContents: { url: string; listeners: Map<string, Fn[]>; openHandler: Fn | null } }[],
+    permissionRequest: null as Fn | null,
+    permissionCheck: null as Fn | null,
+    headers: null as Fn | null,
+    errors: [] as [string, string][],
+    exitCodes: [] as number[],
+    userData: '',
+    appPath: '',
+  };
+  const emitApp = (ev: string, ...args: unknown[]) => {
+    for (const f of state.appListeners.get(ev) ?? []) (f as (...a: unknown[]) => unknown)(...args);
+  };
+  class WebContents {
+    url = '';
+    listeners = new Map<string, Fn[]>();
+    openHandler: Fn | null = null;
+    sent: unknown[][] = [];
+    on(ev: string, f: Fn) {
+      this.listeners.set(ev, [...(this.listeners.get(ev) ?? []), f]);
+      return this;
+    }
+    setWindowOpenHandler(f: Fn) {
+      this.openHandler = f;
+    }
+    getURL() {
+      return this.url;
+    }
+    isDestroyed() {
+      return false;
+    }
+    send(...args: unknown[]) {
+      this.sent.push(args);
+    }
+  }
+  class BrowserWindow {
+    webContents = new WebContents();
+    constructor(public opts: Record<string, unknown>) {
+      state.windows.push(this as never);
+      emitApp('web-contents-created', {}, this.webContents);
+    }
+    loadURL(url: string) {
+      this.webContents.url = url;
+      return Promise.resolve();
+    }
+    once() {
+      return this;
+    }
+    on() {
+      return this;
+    }
+    show() {}
+    focus() {}
+    restore() {}
+    isMinimized() {
+      return false;
+    }
+    isDestroyed() {
+      return false;
+    }
+    setTitle() {}
+  }
+  const electron = {
+    app: {
+      isPackaged: false,
+      requestSingleInstanceLock: () => true,
+      whenReady: () => new Promise<void>((resolve) => (state.ready = resolve)),
+      quit: () => undefined,
+      exit: (code: number) => state.exitCodes.push(code),
+      getPath: () => state.userData,
+      getAppPath: () => state.appPath,
+      getVersion: () => '0.1.0',
+      on(ev: string, f: Fn) {
+        state.appListeners.set(ev, [...(state.appListeners.get(ev) ?? []), f]);
+        return electron.app;
+      },
+    },
+    ipcMain: {
+      handle: (ch: string, f: Fn) => state.ipc.set(ch, f),
+      removeHandler: (ch: string) => state.ipc.delete(ch),
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s),
+      handle: (scheme: string, f: Fn) => state.protocolHandlers.set(scheme, f),
+      unhandle: () => undefined,
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (f: Fn) => (state.permissionRequest = f),
+        setPermissionCheckHandler: (f: Fn) => (state.permissionCheck = f),
+        webRequest: { onHeadersReceived: (f: Fn) => (state.headers = f) },
+      },
+    },
+    dialog: { showErrorBox: (title: string, msg: string) => state.errors.push([title, msg]) },
+    webContents: { getAllWebContents: () => state.windows.map((w) => w.webContents) },
+    BrowserWindow,
+  };
+  return { state, electron };
+});
+
+vi.mock('electron', () => fake.electron);
+
+const env = { ...process.env };
+const quit = () => fake.state.appListeners.get('will-quit')?.forEach((f) => (f as (e: unknown) => void)({}));
+beforeEach(() => {
+  quit(); // closes the project the previous test opened
+  vi.resetModules();
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const s = fake.state;
+  s.ready = null;
+  s.appListeners.clear();
+  s.ipc.clear();
+  s.protocolHandlers.clear();
+  s.privileged.length = 0;
+  s.windows.length = 0;
+  s.errors.length = 0;
+  s.exitCodes.length = 0;
+  s.userData = fs.mkdtempSync(path.join(tmp, 'userdata-'));
+  s.appPath = root;
+});
+afterEach(() => vi.restoreAllMocks());
+afterAll(() => {
+  process.env = env;
+  quit();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function boot(): Promise<void> {
+  await import('../../../main/app/index.js');
+  expect(fake.state.ready).not.toBeNull();
+  fake.state.ready!();
+  await vi.waitFor(() => expect(fake.state.windows.length + fake.state.errors.length).toBeGreaterThan(0));
+}
+
+describe('main/app/index.ts wiring', () => {
+  it('opens the project, serves the API to its own page only, and hardens the window', async () => {
+    const project = path.join(tmp, 'p.micon');
+    process.env.MICON_PROJECT = project;
+    delete process.env.MICON_SQLITE_BINDING;
+    delete process.env.ELECTRON_RENDERER_URL;
+    // Where scripts/electron-native.mjs would put the Electron build; under Node, the Node build is
+    // the right ABI ("unknown": process.versions.electron is not set here).
+    const appRoot = path.join(tmp, 'app');
+    const built = path.join(appRoot, 'resources', 'native', nativeDirName('unknown', process.platform, process.arch), 'better_sqlite3.node');
+    fs.mkdirSync(path.dirname(built), { recursive: true });
+    fs.copyFileSync(nodeBinding, built);
+    fake.state.appPath = appRoot;
+    await boot();
+    const s = fake.state;
+    expect(s.errors).toEqual([]);
+    expect(s.privileged).toEqual([{ scheme: 'micon', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+
+    // The window: isolated, sandboxed, no Node, loading the app's own origin.
+    const [win] = s.windows;
+    expect(win.opts.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(String((win.opts.webPreferences as { preload: string }).preload)).toMatch(/preload[\\/]index\.cjs$/);
+    expect(win.webContents.url).toBe(APP_INDEX_URL);
+
+    // Hardening applied through web-contents-created.
+    expect(win.webContents.openHandler?.({ url: 'https://example.com' } as never)).toEqual({ action: 'deny' });
+    const nav = (url: string) => {
+      const e = { url, preventDefault: vi.fn() };
+      for (const f of win.webContents.listeners.get('will-navigate') ?? []) (f as (d: unknown) => void)(e);
+      return e.preventDefault.mock.calls.length > 0;
+    };
+    expect(nav('https://example.com/')).toBe(true);
+    expect(nav(`${APP_INDEX_URL}#/plates`)).toBe(false);
+    const granted = vi.fn();
+    (s.permissionRequest as (wc: unknown, p: string, cb: (b: boolean) => void) => void)({}, 'media', granted);
+    expect(granted).toHaveBeenCalledWith(false);
+    expect((s.permissionCheck as () => boolean)()).toBe(false);
+    const headers = vi.fn();
+    (s.headers as (d: unknown, cb: (r: unknown) => void) => void)({ url: APP_INDEX_URL, responseHeaders: {} }, headers);
+    expect(headers.mock.calls[0][0]).toEqual({ responseHeaders: { 'Content-Security-Policy': [expect.stringContaining("script-src 'self'")] } });
+    (s.headers as (d: unknown, cb: (r: unknown) => void) => void)({ url: 'https://example.com/', responseHeaders: {} }, headers);
+    expect(headers.mock.calls[1][0]).toEqual({});
+
+    // IPC: one handler, answering the app page and refusing others.
+    expect([...s.ipc.keys()]).toEqual([INVOKE_CHANNEL]);
+    const invoke = s.ipc.get(INVOKE_CHANNEL) as (e: unknown, name: string, req: unknown) => Promise<unknown>;
+    const fromApp = { senderFrame: { url: APP_INDEX_URL, parent: null } };
+    expect(await invoke(fromApp, 'project.info', {})).toMatchObject({ ok: true, result: { path: project, transport: 'electron', transportNote: null } });
+    expect(await invoke({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'project.info', {})).toMatchObject({ ok: false });
+    expect(await invoke({ senderFrame: null }, 'project.info', {})).toMatchObject({ ok: false });
+    expect(fs.existsSync(project)).toBe(true);
+
+    // The protocol answers micon:// (here the renderer is not built next to the source: 503).
+    const serve = s.protocolHandlers.get('micon') as (r: Request) => Promise<Response>;
+    const res = await serve(new Request('micon://app/index.html'));
+    expect([200, 503]).toContain(res.status);
+
+    // Other connections in this process (and job processes) get the same build.
+    expect(process.env.MICON_SQLITE_BINDING).toBe(built);
+
+    // The project is remembered for next time.
+    expect(JSON.parse(fs.readFileSync(path.join(s.userData, 'recent.json'), 'utf8'))).toMatchObject({ last: project });
+  });
+
+  it('explains a missing Electron build of better-sqlite3 and names the fix', async () => {
+    process.env.MICON_PROJECT = path.join(tmp, 'q.micon');
+    process.env.MICON_SQLITE_BINDING = path.join(tmp, 'missing', 'better_sqlite3.node');
+    fake.state.appPath = tmp;
+    await boot();
+    expect(fake.state.windows).toEqual([]);
+    expect(fake.state.exitCodes).toEqual([1]);
+    const [[title, msg]] = fake.state.errors;
+    expect(title).toMatch(/not built for Electron/);
+    expect(msg).toContain('npm run rebuild:electron');
+    expect(msg).toContain(path.join(tmp, 'missing', 'better_sqlite3.node'));
+    expect(fs.existsSync(path.join(tmp, 'q.micon'))).toBe(false);
+  });
+});
