@@ -20,7 +20,11 @@ export async function runServe(o: { db: string; port: string }): Promise<void> {
     transportNote: process.env.MICON_TRANSPORT_NOTE ?? 'Browser mode (micon serve)',
   });
   process.stdout.write(`MICON Studio (browser mode) for ${path.resolve(o.db)}\nopen: ${server.url}\n`);
+  let stopping = false;
+  // npm, start.mjs and tsx each forward Ctrl-C, so the signal can arrive several times.
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     await server.close();
     db.close();
     process.exit(0);

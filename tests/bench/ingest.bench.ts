@@ -6,7 +6,7 @@ import { openProject } from '../../main/core/db/open.js';
 import { ingestFolder } from '../../main/core/ingest/ingest.js';
 
 const SIDE = 1080;
-const WELLS = ['B02', 'B03', 'B04', 'B05', 'C02', 'C03', 'C04', 'C05', 'D02', 'D03', 'D04', 'D05'];
+const WELLS = ['B', 'C', 'D', 'E'].flatMap((r) => ['02', '03', '04', '05', '06', '07'].map((c) => r + c));
 const SITES = 4;
 const WAVES = ['Hoechst 33342', 'Concanavalin A', 'SYTO 14', 'Phalloidin', 'MitoTracker Deep Red'];
 
@@ -37,7 +37,7 @@ async function ensurePlate(dir: string): Promise<number> {
   const tp = path.join(dir, plate, 'TimePoint_1');
   const marker = path.join(dir, '.complete');
   const n = WELLS.length * SITES * 5;
-  if (fs.existsSync(marker)) return n;
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === `${n}x${SIDE}`) return n;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(tp, { recursive: true });
   const htd = ['"HTSInfoFile", Version 1.0', '"XWells", 12', '"YWells", 8', `"XSites", ${SITES}`, '"YSites", 1', '"TimePoints", 1', '"NWavelengths", 5'];
@@ -57,7 +57,7 @@ async function ensurePlate(dir: string): Promise<number> {
       k++;
     }
   }
-  fs.writeFileSync(marker, '');
+  fs.writeFileSync(marker, `${n}x${SIDE}`);
   return n;
 }
 

@@ -9,7 +9,8 @@ export async function wellThumbnail(site: Float32Array, size: number, outSize = 
   const n = size * size;
   const ch = (c: number) => site.subarray(c * n, (c + 1) * n);
   const stretch = (a: Float32Array) => {
-    const sorted = Float32Array.from(a).sort();
+    // Every 7th pixel is plenty for a 1st/99th percentile and keeps thumbnails cheap.
+    const sorted = Float32Array.from({ length: Math.ceil(a.length / 7) }, (_, i) => a[i * 7]).sort();
     const hi = Math.max(sorted[Math.floor(0.99 * (sorted.length - 1))], 1e-6);
     const lo = sorted[Math.floor(0.01 * (sorted.length - 1))];
     return (v: number) => Math.max(0, Math.min(1, (v - lo) / Math.max(hi - lo, 1e-6)));

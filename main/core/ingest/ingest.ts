@@ -9,7 +9,8 @@ import { CHANNELS, type ChannelName, InputError, type Layout, type Problem, type
 import { mapPool } from '../util/pool.js';
 import { resolveCompounds, upsertCompound, type ResolvedCompound } from './compounds.js';
 import { effectiveBitDepth, median, PercentileSampler } from './plate-scale.js';
-import { processSite, type ProcessedSite } from './process-site.js';
+import type { ProcessedSite } from './process-site.js';
+import { SitePool } from './site-pool.js';
 import { groupSites, type SiteFiles } from './sites.js';
 
 export interface IngestOptions {
@@ -21,6 +22,8 @@ export interface IngestOptions {
   /** Side of the cached square per-site array training and embedding read. */
   cacheSize?: number;
   concurrency?: number;
+  /** Worker threads for decoding (default: one per core, up to 4; 0 = decode on the calling thread). */
+  threads?: number;
   onProgress?: (p: { stage: string; done: number; total: number; plate?: string }) => void;
 }
 
@@ -71,13 +74,15 @@ export async function ingestFolder(db: DB, folder: string, opts: IngestOptions =
     seconds: 0,
   };
   const compoundsSeen = new Set<string>();
+  const pool = new SitePool(opts.threads);
+  try {
   for (const plate of scan.plates) {
     const plateMeta = meta?.plates.get(plate.name) ?? null;
     if (meta && !plateMeta) {
       problems.push({ file: meta ? opts.plateMeta : undefined, message: `plate ${plate.name} is not in the plate metadata file; using --source/--batch or defaults`, severity: 'warning' });
     }
     try {
-      const r = await ingestPlate(db, plate, { platemap, plateMeta, opts, size, problems });
+      const r = await ingestPlate(db, plate, { platemap, plateMeta, opts, size, problems, pool });
       summary.plates++;
       summary.wells += r.wells;
       summary.sites += r.sites;
@@ -90,6 +95,9 @@ export async function ingestFolder(db: DB, folder: string, opts: IngestOptions =
       summary.refused.push(plate.name);
       problems.push(...(e.problems.length ? e.problems : [{ message: e.message, severity: 'error' as const }]));
     }
+  }
+  } finally {
+    await pool.close();
   }
   summary.compounds = compoundsSeen.size;
   summary.seconds = (performance.now() - t0) / 1000;
@@ -108,6 +116,7 @@ interface PlateContext {
   opts: IngestOptions;
   size: number;
   problems: Problem[];
+  pool: SitePool;
 }
 
 interface PlateResult {
@@ -182,7 +191,7 @@ async function ingestPlate(db: DB, plate: ScannedPlate, ctx: PlateContext): Prom
       if (e?.pertType === 'trt' && e.compoundId) treated.add(e.compoundId);
     }
 
-    const written = await decodeAndStore(db, grouped.sites, wellIds, size, opts, plate.name, problems);
+    const written = await decodeAndStore(db, ctx.pool, grouped.sites, wellIds, size, opts, plate.name, problems);
     if (!written.length) throw new InputError(`plate ${plate.name}: no site could be decoded; plate not imported`, [{ file: plate.folder, message: `plate ${plate.name}: no site could be decoded; plate not imported`, severity: 'error' }]);
     const finish = await correctAndFinish(db, plateId, written, size, opts, plate.name);
     // Wells whose every site was rejected carry no data; drop them so counts match what is usable.
@@ -216,6 +225,7 @@ interface WrittenSite {
 
 async function decodeAndStore(
   db: DB,
+  pool: SitePool,
   sites: SiteFiles[],
   wellIds: Map<string, number>,
   size: number,
@@ -228,10 +238,10 @@ async function decodeAndStore(
   const insArray = db.prepare('INSERT INTO site_arrays (site_id, size, data) VALUES (?, ?, ?)');
   const written: WrittenSite[] = [];
   let done = 0;
-  await mapPool(sites, opts.concurrency ?? 4, async (s) => {
+  await mapPool(sites, opts.concurrency ?? 2 + 2 * pool.threads, async (s) => {
     let p: ProcessedSite;
     try {
-      p = await processSite(s, size);
+      p = await pool.run(s, size);
     } catch (e) {
       const file = (e as { file?: string }).file;
       problems.push({ file, well: s.well, message: `plate ${plate} well ${s.well} site ${s.site}: ${(e as Error).message}; site skipped`, severity: 'warning' });

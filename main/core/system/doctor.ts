@@ -69,9 +69,11 @@ export async function doctor(): Promise<DoctorReport> {
       'electron',
       true,
       async () => {
-        const p = require('electron') as unknown;
-        if (typeof p !== 'string') throw new Error('electron package present but not its binary');
-        return { version: version('electron'), detail: p };
+        // Not require('electron'): with the package present but no binary, that starts a download.
+        const { detectElectron } = await import('../../../scripts/electron-detect.mjs');
+        const e = detectElectron();
+        if (!e.installed) throw new Error(e.reason);
+        return { version: e.version ?? undefined, detail: e.binary };
       },
       'npm install on a machine that can reach the Electron download host; until then `npm start` uses browser mode',
     ),
