@@ -17,6 +17,11 @@ export class IlluminationAccumulator {
     for (let i = 0; i < this.sum.length; i++) this.sum[i] += img[i];
     this.n++;
   }
+  /** Take back a site added earlier (one rejected after decoding). */
+  remove(img: ArrayLike<number>): void {
+    for (let i = 0; i < this.sum.length; i++) this.sum[i] -= img[i];
+    this.n--;
+  }
   get count(): number {
     return this.n;
   }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeGrey16 } from '../../../../main/core/images/decode.js';
 import { readUncompressedTiff } from '../../../../main/core/images/tiff-raw.js';
@@ -47,9 +47,9 @@ describe('decodeGrey16', () => {
 
   it('falls back to libvips for compressed TIFFs and PNGs with the same result', async () => {
     for (const [name, write] of [
-      ['lzw.tif', (s: sharp.Sharp) => s.tiff({ compression: 'lzw' })],
-      ['deflate.tif', (s: sharp.Sharp) => s.tiff({ compression: 'deflate' })],
-      ['img.png', (s: sharp.Sharp) => s.png()],
+      ['lzw.tif', (s: Sharp) => s.tiff({ compression: 'lzw' })],
+      ['deflate.tif', (s: Sharp) => s.tiff({ compression: 'deflate' })],
+      ['img.png', (s: Sharp) => s.png()],
     ] as const) {
       const f = path.join(dir, name);
       await write(sharp(px16, { raw: { width: W, height: H, channels: 1 } }).toColourspace('grey16')).toFile(f);
