@@ -1,24 +1,9 @@
 // What the micon:// protocol serves and under which policy, as plain functions (no electron import).
 import fs from 'node:fs';
 import path from 'node:path';
-import { resolveStatic } from '../server/static.js';
+import { CONTENT_TYPES, resolveStatic } from '../server/static.js';
 import { APP_HOST, APP_SCHEME } from './channels.js';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export type AppFile = { ok: true; file: string; type: string } | { ok: false; status: number; message: string };
 
@@ -49,7 +34,7 @@ export function resolveAppFile(rendererDir: string, url: string, method = 'GET')
   }
   const realRoot = fs.realpathSync(rendererDir);
   if (!real.startsWith(realRoot + path.sep) || !fs.statSync(real).isFile()) return { ok: false, status: 404, message: 'not found' };
-  return { ok: true, file: real, type: TYPES[path.extname(real).toLowerCase()] ?? 'application/octet-stream' };
+  return { ok: true, file: real, type: CONTENT_TYPES[path.extname(real).toLowerCase()] ?? 'application/octet-stream' };
 }
 
 /**

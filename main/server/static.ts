@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 
-const TYPES: Record<string, string> = {
+/** Content types of what the built renderer contains; shared with the Electron protocol handler. */
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -66,7 +67,7 @@ export function serveStatic(
   if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return send(404, 'not found');
   const stat = fs.statSync(real);
   if (!stat.isFile()) return send(404, 'not found');
-  const type = TYPES[path.extname(real).toLowerCase()] ?? 'application/octet-stream';
+  const type = CONTENT_TYPES[path.extname(real).toLowerCase()] ?? 'application/octet-stream';
   // index.html carries no hash in its name; the hashed assets can be cached.
   const cache = path.basename(real) === 'index.html' ? 'no-store' : 'public, max-age=3600';
   res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': String(stat.size), 'Cache-Control': cache });

@@ -69,7 +69,7 @@ export async function doctor(): Promise<DoctorReport> {
       'electron',
       true,
       async () => {
-        // Not require('electron'): with the package present but no binary, that starts a download.
+        // Not by requiring the electron package: with the package present but no binary, that starts a download.
         const { detectElectron } = await import('../../../scripts/electron-detect.mjs');
         const e = detectElectron();
         if (!e.installed) throw new Error(e.reason);
