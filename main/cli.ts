@@ -6,6 +6,7 @@ import { runDoctor } from './cli/doctor.js';
 import { runIngest } from './cli/ingest.js';
 import { fail } from './cli/output.js';
 import { runServe } from './cli/serve.js';
+import { runSplit } from './cli/split.js';
 
 const program = new Command('micon')
   .description('MICON Studio command line: ingest Cell Painting plates, train and query MICON')
@@ -49,6 +50,19 @@ program
   .option('--json', 'print one JSON object')
   .action(async (folder, o) => {
     await runIngest(folder, o);
+  });
+
+program
+  .command('split')
+  .description('hold compounds out of training so evaluation can judge the model on compounds it never saw')
+  .requiredOption('--db <file>', 'project file (.micon)')
+  .option('--holdout-fraction <x>', 'fraction of treated compounds (with replicates) to hold out', undefined)
+  .option('--holdout-compounds <file>', 'file with one compound id per line to hold out')
+  .option('--seed <n>', 'random seed', '1')
+  .option('--json', 'print one JSON object')
+  .action((o) => {
+    if (o.holdoutFraction === undefined && !o.holdoutCompounds) o.holdoutFraction = '0.25';
+    runSplit(o);
   });
 
 program

@@ -1,4 +1,8 @@
 import * as m001 from './001_init.js';
+import * as m002 from './002_models.js';
 
 // Numbered, append-only. Never edit a migration that has shipped; add the next number.
-export const migrations: { id: number; name: string; sql: string }[] = [{ id: 1, name: 'init', sql: m001.sql }];
+export const migrations: { id: number; name: string; sql: string }[] = [
+  { id: 1, name: 'init', sql: m001.sql },
+  { id: 2, name: 'models', sql: m002.sql },
+];

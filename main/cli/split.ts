@@ -1,0 +1,19 @@
+import { openProject } from '../core/db/open.js';
+import { createSplit } from '../core/split/split.js';
+import { emit } from './output.js';
+
+export function runSplit(o: { db: string; holdoutFraction?: string; holdoutCompounds?: string; seed: string; json?: boolean }): void {
+  const db = openProject(o.db);
+  try {
+    const s = createSplit(db, {
+      holdoutFraction: o.holdoutFraction !== undefined ? Number(o.holdoutFraction) : undefined,
+      holdoutCompoundsFile: o.holdoutCompounds,
+      seed: Number(o.seed),
+    });
+    emit(!!o.json, { split: s.splitId, heldout_compounds: s.heldout.length, trained_compounds: s.train.length, heldout: s.heldout }, () =>
+      [`split ${s.splitId}: ${s.heldout.length} compounds held out, ${s.train.length} for training`, `held out: ${s.heldout.join(', ')}`].join('\n'),
+    );
+  } finally {
+    db.close();
+  }
+}
