@@ -1,0 +1,102 @@
+// Checkpoints: named float32 tensors (model parameters and optimizer slots) plus JSON metadata, in
+// one file written to a temporary name, fsynced and renamed — so a crash leaves either the previous
+// checkpoint or the new one, never a torn file. `latest.json` is replaced the same way.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface TensorData {
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface Checkpoint<M = Record<string, unknown>> {
+  step: number;
+  meta: M;
+  tensors: Record<string, TensorData>;
+}
+
+const MAGIC = 'MICONCK1';
+
+function writeAtomic(file: string, bytes: Uint8Array | string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, bytes);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  // The rename itself is durable only once the directory entry is flushed.
+  try {
+    const dfd = fs.openSync(path.dirname(file), 'r');
+    fs.fsyncSync(dfd);
+    fs.closeSync(dfd);
+  } catch {
+    /* some filesystems refuse fsync on directories; the rename is still atomic */
+  }
+}
+
+/** Serialise: magic, header length, JSON header {step, meta, index}, then the float32 payloads. */
+export function encodeCheckpoint(ck: Checkpoint): Buffer {
+  const index: { name: string; shape: number[]; offset: number; length: number }[] = [];
+  let offset = 0;
+  for (const [name, t] of Object.entries(ck.tensors)) {
+    index.push({ name, shape: t.shape, offset, length: t.data.length });
+    offset += t.data.length;
+  }
+  const header = Buffer.from(JSON.stringify({ step: ck.step, meta: ck.meta, index }), 'utf8');
+  const pad = (8 - ((MAGIC.length + 4 + header.length) % 8)) % 8;
+  const out = Buffer.alloc(MAGIC.length + 4 + header.length + pad + offset * 4);
+  out.write(MAGIC, 0, 'ascii');
+  out.writeUInt32LE(header.length + pad, MAGIC.length);
+  header.copy(out, MAGIC.length + 4);
+  out.fill(0x20, MAGIC.length + 4 + header.length, MAGIC.length + 4 + header.length + pad);
+  const base = MAGIC.length + 4 + header.length + pad;
+  for (const [i, t] of Object.values(ck.tensors).entries()) {
+    Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).copy(out, base + index[i].offset * 4);
+  }
+  return out;
+}
+
+export function decodeCheckpoint<M>(buf: Buffer, file = 'checkpoint'): Checkpoint<M> {
+  if (buf.toString('ascii', 0, MAGIC.length) !== MAGIC) throw new Error(`${file}: not a MICON checkpoint`);
+  const hlen = buf.readUInt32LE(MAGIC.length);
+  const header = JSON.parse(buf.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + hlen)) as {
+    step: number;
+    meta: M;
+    index: { name: string; shape: number[]; offset: number; length: number }[];
+  };
+  const base = MAGIC.length + 4 + hlen;
+  const tensors: Record<string, TensorData> = {};
+  for (const e of header.index) {
+    const start = base + e.offset * 4;
+    if (start + e.length * 4 > buf.length) throw new Error(`${file}: truncated (tensor ${e.name})`);
+    tensors[e.name] = { shape: e.shape, data: new Float32Array(buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + start + e.length * 4)) };
+  }
+  return { step: header.step, meta: header.meta, tensors };
+}
+
+/** Write step N's checkpoint and point latest.json at it; keeps the newest `keep` files. */
+export function saveCheckpoint(dir: string, ck: Checkpoint, keep = 2): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `step-${String(ck.step).padStart(8, '0')}.ckpt`);
+  writeAtomic(file, encodeCheckpoint(ck));
+  writeAtomic(path.join(dir, 'latest.json'), JSON.stringify({ step: ck.step, file: path.basename(file) }) + '\n');
+  const old = fs
+    .readdirSync(dir)
+    .filter((f) => /^step-\d+\.ckpt$/.test(f))
+    .sort()
+    .slice(0, -keep);
+  for (const f of old) fs.rmSync(path.join(dir, f), { force: true });
+  return file;
+}
+
+/** The checkpoint latest.json names, or null when there is none yet. */
+export function loadLatestCheckpoint<M>(dir: string): (Checkpoint<M> & { file: string }) | null {
+  const latest = path.join(dir, 'latest.json');
+  if (!fs.existsSync(latest)) return null;
+  const { file } = JSON.parse(fs.readFileSync(latest, 'utf8')) as { file: string };
+  const full = path.join(dir, file);
+  return { ...decodeCheckpoint<M>(fs.readFileSync(full), full), file: full };
+}
