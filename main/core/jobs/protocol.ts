@@ -1,0 +1,49 @@
+// The typed protocol between the app (or CLI) and a job process: start → progress* → result | error,
+// with cancel from the parent at any time. Messages are validated on receipt: a job process that
+// misbehaves must not be able to confuse the UI.
+import { z } from 'zod';
+
+export const JobKind = z.enum(['ingest', 'train', 'embed', 'eval', 'sleep']);
+export type JobKind = z.infer<typeof JobKind>;
+
+export const ToJob = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), jobId: z.string(), kind: JobKind, params: z.record(z.string(), z.unknown()) }),
+  z.object({ type: z.literal('cancel'), jobId: z.string() }),
+]);
+export type ToJob = z.infer<typeof ToJob>;
+
+export const Progress = z.object({
+  stage: z.string(),
+  done: z.number(),
+  total: z.number(),
+  metrics: z.record(z.string(), z.number()).optional(),
+});
+export type Progress = z.infer<typeof Progress>;
+
+export const FromJob = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('progress'), jobId: z.string(), progress: Progress }),
+  z.object({ type: z.literal('result'), jobId: z.string(), result: z.unknown() }),
+  z.object({ type: z.literal('error'), jobId: z.string(), error: z.object({ message: z.string(), input: z.boolean() }) }),
+  z.object({ type: z.literal('cancelled'), jobId: z.string() }),
+]);
+export type FromJob = z.infer<typeof FromJob>;
+
+/** What a job function gets: where to report, and a signal that fires on cancel. */
+export interface JobContext {
+  progress(p: Progress): void;
+  signal: AbortSignal;
+}
+
+export type JobFn = (params: Record<string, unknown>, ctx: JobContext) => Promise<unknown>;
+
+export class JobCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'JobCancelled';
+  }
+}
+
+/** Throw at a safe point when the job was cancelled. */
+export function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new JobCancelled();
+}
