@@ -21,7 +21,7 @@ function writeAtomic(file: string, bytes: Uint8Array | string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, bytes);
+    fs.writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
