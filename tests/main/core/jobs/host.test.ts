@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openProject } from '../../../../main/core/db/open.js';
-import { JobCancelledError, JobFailed, runJob } from '../../../../main/core/jobs/host.js';
+import { JobCancelledError, JobFailed, runJob, type JobHandle } from '../../../../main/core/jobs/host.js';
 import type { Progress } from '../../../../main/core/jobs/protocol.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 import { writeImageXpressFixture } from '../../../helpers/vendor-fixtures.js';
@@ -18,12 +18,12 @@ describe('job processes', () => {
   });
 
   it('cancels a running job', async () => {
-    const job = runJob('sleep', { steps: 1000, ms: 10 }, (p) => p.done === 3 && job.cancel());
+    const job: JobHandle = runJob('sleep', { steps: 1000, ms: 10 }, (p) => p.done === 3 && job.cancel());
     await expect(job.done).rejects.toBeInstanceOf(JobCancelledError);
   });
 
   it('survives the job process being killed, and says how it ended', async () => {
-    const job = runJob('sleep', { steps: 1000, ms: 10 }, (p) => p.done === 2 && job.process.kill('SIGKILL'));
+    const job: JobHandle = runJob('sleep', { steps: 1000, ms: 10 }, (p) => p.done === 2 && job.process.kill('SIGKILL'));
     await expect(job.done).rejects.toThrow(/job process exited \(SIGKILL\) before finishing/);
   });
 
@@ -48,7 +48,7 @@ describe('kill -9 during ingest', () => {
     const folder = path.join(dir, 'kill-plates');
     await writeImageXpressFixture(folder, { wells: ['A01', 'A02', 'A03', 'B01', 'B02', 'B03'], sites: 3, size: 256 });
     const db = path.join(dir, 'kill.micon');
-    const job = runJob('ingest', { db, folder }, (p) => p.stage.endsWith('decode') && p.done === 3 && job.process.kill('SIGKILL'));
+    const job: JobHandle = runJob('ingest', { db, folder }, (p) => p.stage.endsWith('decode') && p.done === 3 && job.process.kill('SIGKILL'));
     await expect(job.done).rejects.toThrow(/SIGKILL/);
     const check = openProject(db);
     expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
