@@ -1,0 +1,200 @@
+// Texture of one channel: edges, Haralick GLCM statistics, local binary patterns and a granularity spectrum.
+import { histogram4096, histPercentiles } from './util.js';
+
+const LEVELS = 16;
+const DISTANCES = [1, 2] as const;
+const GLCM_STATS = ['contrast', 'correlation', 'energy', 'homogeneity', 'entropy'] as const;
+const LBP_BINS = 10;
+const GRAN_BANDS = 5;
+
+export const TEXTURE_NAMES: readonly string[] = [
+  'grad_mean',
+  'grad_std',
+  'laplacian_abs_mean',
+  ...DISTANCES.flatMap((d) => GLCM_STATS.map((s) => `glcm_${s}_d${d}`)),
+  ...Array.from({ length: LBP_BINS }, (_, i) => (i === LBP_BINS - 1 ? 'lbp_nonuniform' : `lbp_u${i}`)),
+  ...Array.from({ length: GRAN_BANDS }, (_, i) => `granularity_band${i}`),
+];
+
+// Rotation-invariant uniform LBP: patterns with ≤ 2 circular 0/1 transitions map to their bit count, the rest to one bin.
+const LBP_TABLE = (() => {
+  const t = new Uint8Array(256);
+  for (let p = 0; p < 256; p++) {
+    let transitions = 0;
+    let ones = 0;
+    for (let b = 0; b < 8; b++) {
+      const bit = (p >> b) & 1;
+      ones += bit;
+      if (bit !== ((p >> ((b + 1) % 8)) & 1)) transitions++;
+    }
+    t[p] = transitions <= 2 ? ones : 9;
+  }
+  return t;
+})();
+
+export interface TextureScratch {
+  q: Uint8Array;
+}
+
+export function textureScratch(n: number): TextureScratch {
+  return { q: new Uint8Array(n) };
+}
+
+export function textureFeatures(ch: Uint16Array, x: Float32Array, size: number, out: Float32Array, off: number, s: TextureScratch): number {
+  let k = off;
+  k += edges(x, size, out, k);
+  k += glcm(ch, size, out, k, s.q);
+  k += lbp(ch, size, out, k);
+  k += granularity(x, size, out, k);
+  return k - off;
+}
+
+function edges(x: Float32Array, size: number, out: Float32Array, off: number): number {
+  let sg = 0;
+  let sg2 = 0;
+  let sl = 0;
+  let n = 0;
+  for (let y = 1; y < size - 1; y++) {
+    for (let xx = 1; xx < size - 1; xx++) {
+      const i = y * size + xx;
+      const gx = (x[i + 1] - x[i - 1]) * 0.5;
+      const gy = (x[i + size] - x[i - size]) * 0.5;
+      const g = Math.sqrt(gx * gx + gy * gy);
+      sg += g;
+      sg2 += g * g;
+      sl += Math.abs(x[i + 1] + x[i - 1] + x[i + size] + x[i - size] - 4 * x[i]);
+      n++;
+    }
+  }
+  const m = n ? sg / n : 0;
+  out[off] = m;
+  out[off + 1] = n ? Math.sqrt(Math.max(0, sg2 / n - m * m)) : 0;
+  out[off + 2] = n ? sl / n : 0;
+  return 3;
+}
+
+function glcm(ch: Uint16Array, size: number, out: Float32Array, off: number, q: Uint8Array): number {
+  const n = ch.length;
+  // Quantise between the image's own 1st/99th percentiles so GLCM describes spatial pattern, not brightness.
+  const [lo, hi] = histPercentiles(histogram4096(ch), n, [0.01, 0.99]).map((v) => v * 65535);
+  const span = hi - lo;
+  for (let i = 0; i < n; i++) {
+    q[i] = span > 1 ? Math.min(LEVELS - 1, Math.max(0, Math.floor(((ch[i] - lo) / span) * LEVELS))) : 0;
+  }
+  const counts = new Int32Array(LEVELS * LEVELS);
+  const P = new Float64Array(LEVELS * LEVELS);
+  let k = off;
+  for (const d of DISTANCES) {
+    counts.fill(0);
+    // Four directions (0°, 45°, 90°, 135°) pooled for rotation invariance; symmetrised after counting.
+    let total = 0;
+    for (let y = 0; y < size; y++) {
+      const r = y * size;
+      const below = y + d < size;
+      for (let xx = 0; xx < size; xx++) {
+        const a = q[r + xx] * LEVELS;
+        if (xx + d < size) {
+          counts[a + q[r + xx + d]]++;
+          total++;
+        }
+        if (!below) continue;
+        const r2 = r + d * size + xx;
+        counts[a + q[r2]]++;
+        total++;
+        if (xx + d < size) {
+          counts[a + q[r2 + d]]++;
+          total++;
+        }
+        if (xx >= d) {
+          counts[a + q[r2 - d]]++;
+          total++;
+        }
+      }
+    }
+    for (let i = 0; i < LEVELS; i++) for (let j = 0; j < LEVELS; j++) P[i * LEVELS + j] = (counts[i * LEVELS + j] + counts[j * LEVELS + i]) / (2 * total);
+    let mu = 0;
+    for (let i = 0; i < LEVELS; i++) for (let j = 0; j < LEVELS; j++) mu += i * P[i * LEVELS + j];
+    let contrast = 0;
+    let cov = 0;
+    let varI = 0;
+    let energy = 0;
+    let homog = 0;
+    let entropy = 0;
+    for (let i = 0; i < LEVELS; i++) {
+      for (let j = 0; j < LEVELS; j++) {
+        const p = P[i * LEVELS + j];
+        if (p === 0) continue;
+        const dd = (i - j) * (i - j);
+        contrast += p * dd;
+        cov += p * (i - mu) * (j - mu);
+        varI += p * (i - mu) * (i - mu);
+        energy += p * p;
+        homog += p / (1 + dd);
+        entropy -= p * Math.log(p);
+      }
+    }
+    out[k++] = contrast;
+    out[k++] = varI > 1e-12 ? cov / varI : 0;
+    out[k++] = energy;
+    out[k++] = homog;
+    out[k++] = entropy;
+  }
+  return k - off;
+}
+
+function lbp(ch: Uint16Array, size: number, out: Float32Array, off: number): number {
+  const hist = new Float64Array(LBP_BINS);
+  let n = 0;
+  for (let y = 1; y < size - 1; y++) {
+    for (let x = 1; x < size - 1; x++) {
+      const i = y * size + x;
+      const c = ch[i];
+      const p =
+        (ch[i - size - 1] >= c ? 1 : 0) |
+        (ch[i - size] >= c ? 2 : 0) |
+        (ch[i - size + 1] >= c ? 4 : 0) |
+        (ch[i + 1] >= c ? 8 : 0) |
+        (ch[i + size + 1] >= c ? 16 : 0) |
+        (ch[i + size] >= c ? 32 : 0) |
+        (ch[i + size - 1] >= c ? 64 : 0) |
+        (ch[i - 1] >= c ? 128 : 0);
+      hist[LBP_TABLE[p]]++;
+      n++;
+    }
+  }
+  for (let b = 0; b < LBP_BINS; b++) out[off + b] = n ? hist[b] / n : 0;
+  return LBP_BINS;
+}
+
+// Share of energy in each band of a Laplacian pyramid (fine → coarse): a cheap stand-in for CellProfiler's
+// morphological granularity spectrum; each level halves the size, so all bands together cost ~1.3 passes.
+function granularity(x: Float32Array, size: number, out: Float32Array, off: number): number {
+  const e = new Float64Array(GRAN_BANDS);
+  let cur = x;
+  let s = size;
+  for (let b = 0; b < GRAN_BANDS && s >= 2; b++) {
+    const h = s >> 1;
+    const down = new Float32Array(h * h);
+    for (let y = 0; y < h; y++) {
+      const r0 = 2 * y * s;
+      const r1 = r0 + s;
+      for (let xx = 0; xx < h; xx++) down[y * h + xx] = 0.25 * (cur[r0 + 2 * xx] + cur[r0 + 2 * xx + 1] + cur[r1 + 2 * xx] + cur[r1 + 2 * xx + 1]);
+    }
+    let acc = 0;
+    for (let y = 0; y < 2 * h; y++) {
+      const dr = (y >> 1) * h;
+      for (let xx = 0; xx < 2 * h; xx++) {
+        const d = cur[y * s + xx] - down[dr + (xx >> 1)];
+        acc += d * d;
+      }
+    }
+    // Weighted by level area so each band is energy per original pixel, comparable across scales.
+    e[b] = (acc / (size * size)) * (1 << (2 * b));
+    cur = down;
+    s = h;
+  }
+  let total = 0;
+  for (const v of e) total += v;
+  for (let b = 0; b < GRAN_BANDS; b++) out[off + b] = total > 1e-14 ? e[b] / total : 0;
+  return GRAN_BANDS;
+}

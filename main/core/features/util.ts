@@ -1,0 +1,139 @@
+// Small image primitives shared by the hand-crafted feature modules. Images are float [y][x] in [0, 1].
+
+/** Mean over a (2r+1)² window; the window shrinks at the border so edges are not darkened. */
+export function boxBlur(src: Float32Array, size: number, r: number, out: Float32Array = new Float32Array(src.length), tmp: Float32Array = new Float32Array(src.length)): Float32Array {
+  const prefix = new Float64Array(size + 1);
+  const lo = new Int32Array(size);
+  const hi = new Int32Array(size);
+  const inv = new Float64Array(size);
+  for (let x = 0; x < size; x++) {
+    lo[x] = Math.max(0, x - r);
+    hi[x] = Math.min(size, x + r + 1);
+    inv[x] = 1 / (hi[x] - lo[x]);
+  }
+  for (let y = 0; y < size; y++) {
+    const row = y * size;
+    for (let x = 0; x < size; x++) prefix[x + 1] = prefix[x] + src[row + x];
+    for (let x = 0; x < size; x++) tmp[row + x] = (prefix[hi[x]] - prefix[lo[x]]) * inv[x];
+  }
+  // Vertical pass as a sliding window of whole rows: row-major memory access instead of strided columns.
+  const colSum = new Float64Array(size);
+  for (let y = 0; y < Math.min(r, size); y++) for (let x = 0; x < size; x++) colSum[x] += tmp[y * size + x];
+  for (let y = 0; y < size; y++) {
+    const add = y + r;
+    if (add < size) for (let x = 0, o = add * size; x < size; x++) colSum[x] += tmp[o + x];
+    const drop = y - r - 1;
+    if (drop >= 0) for (let x = 0, o = drop * size; x < size; x++) colSum[x] -= tmp[o + x];
+    const w = inv[y];
+    for (let x = 0, o = y * size; x < size; x++) out[o + x] = colSum[x] * w;
+  }
+  return out;
+}
+
+/** Otsu's threshold on a 256-bin histogram over [0, 1]; 0 when the image has a single grey level. */
+export function otsu(img: Float32Array): number {
+  const bins = 256;
+  const hist = new Float64Array(bins);
+  for (let i = 0; i < img.length; i++) {
+    const b = Math.min(bins - 1, Math.max(0, Math.floor(img[i] * bins)));
+    hist[b]++;
+  }
+  let total = 0;
+  let sumAll = 0;
+  for (let b = 0; b < bins; b++) {
+    total += hist[b];
+    sumAll += b * hist[b];
+  }
+  let w0 = 0;
+  let sum0 = 0;
+  let best = -1;
+  let bestB = 0;
+  for (let b = 0; b < bins - 1; b++) {
+    w0 += hist[b];
+    sum0 += b * hist[b];
+    const w1 = total - w0;
+    if (w0 === 0 || w1 === 0) continue;
+    const d = sum0 / w0 - (sumAll - sum0) / w1;
+    const between = w0 * w1 * d * d;
+    if (between > best) {
+      best = between;
+      bestB = b;
+    }
+  }
+  return best < 0 ? 0 : (bestB + 1) / bins;
+}
+
+/** 4096-bin histogram of a uint16 channel: plenty of resolution for percentiles without sorting. */
+export function histogram4096(ch: Uint16Array): Uint32Array {
+  const h = new Uint32Array(4096);
+  for (let i = 0; i < ch.length; i++) h[ch[i] >> 4]++;
+  return h;
+}
+
+/** Percentiles (q in [0, 1]) from a histogram4096, as values in [0, 1]. */
+export function histPercentiles(h: Uint32Array, n: number, qs: readonly number[]): number[] {
+  const out: number[] = [];
+  let cum = 0;
+  let b = 0;
+  for (const q of qs) {
+    const target = Math.max(1, Math.ceil(q * n));
+    while (b < h.length - 1 && cum + h[b] < target) cum += h[b++];
+    out.push((b + 0.5) / h.length);
+  }
+  return out;
+}
+
+/**
+ * Pearson correlation of every pair of images over the pixels where mask is set (all pixels without a mask),
+ * in one pass; a pair involving a flat image gets 0. Returns the upper triangle row by row.
+ */
+export function pearsonPairs(imgs: Float32Array[], mask?: Uint8Array): number[] {
+  const C = imgs.length;
+  const s = new Float64Array(C);
+  const sp = new Float64Array(C * C);
+  const v = new Float64Array(C);
+  let n = 0;
+  const len = imgs[0].length;
+  for (let i = 0; i < len; i++) {
+    if (mask && !mask[i]) continue;
+    n++;
+    for (let a = 0; a < C; a++) {
+      v[a] = imgs[a][i];
+      s[a] += v[a];
+    }
+    for (let a = 0; a < C; a++) for (let b = a; b < C; b++) sp[a * C + b] += v[a] * v[b];
+  }
+  const out: number[] = [];
+  for (let a = 0; a < C; a++) {
+    for (let b = a + 1; b < C; b++) {
+      if (n < 2) {
+        out.push(0);
+        continue;
+      }
+      const cov = sp[a * C + b] / n - (s[a] / n) * (s[b] / n);
+      const va = sp[a * C + a] / n - (s[a] / n) ** 2;
+      const vb = sp[b * C + b] / n - (s[b] / n) ** 2;
+      // Raw-moment variances of [0, 1] data lose precision only below ~1e-10, far under any real signal.
+      out.push(va > 1e-10 && vb > 1e-10 ? Math.max(-1, Math.min(1, cov / Math.sqrt(va * vb))) : 0);
+    }
+  }
+  return out;
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function meanStd(values: ArrayLike<number>): [number, number] {
+  const n = values.length;
+  if (n === 0) return [0, 0];
+  let s = 0;
+  for (let i = 0; i < n; i++) s += values[i];
+  const m = s / n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (values[i] - m) ** 2;
+  return [m, Math.sqrt(v / n)];
+}
