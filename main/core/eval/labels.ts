@@ -1,0 +1,92 @@
+import type { WellMeta } from '../profiles/well-meta.js';
+
+/** Which wells a query is never compared with besides itself. */
+export type Exclusion = 'none' | 'batch' | 'source';
+
+export const KIND_OTHER = 0;
+export const KIND_TREATED = 1;
+export const KIND_CONTROL = 2;
+
+/** Metadata as integer codes so the per-query loops touch only typed arrays. */
+export interface EncodedMeta {
+  n: number;
+  /** KIND_TREATED: pertType 'trt' with a compound; KIND_CONTROL: 'negcon'; else KIND_OTHER. */
+  kind: Uint8Array;
+  /** Compound code for treated wells, −1 otherwise. */
+  compound: Int32Array;
+  compoundNames: string[];
+  /** Batch code; a batch is identified by (source, batch) so equal batch names in two sources stay apart. */
+  batch: Int32Array;
+  source: Int32Array;
+  /** Mechanism codes per well (treated wells with an annotation), else null. */
+  moa: (Int32Array | null)[];
+}
+
+function coder(): (key: string) => number {
+  const codes = new Map<string, number>();
+  return (key) => {
+    let c = codes.get(key);
+    if (c === undefined) codes.set(key, (c = codes.size));
+    return c;
+  };
+}
+
+/** '|' separates several mechanisms/targets on one compound (JUMP style); two wells share a mechanism if any one matches. */
+export function parseMechanisms(moa: string | null): string[] {
+  if (!moa) return [];
+  return [...new Set(moa.split('|').map((s) => s.trim()).filter(Boolean))];
+}
+
+export function encodeMeta(meta: WellMeta[]): EncodedMeta {
+  const n = meta.length;
+  const kind = new Uint8Array(n);
+  const compound = new Int32Array(n).fill(-1);
+  const batch = new Int32Array(n);
+  const source = new Int32Array(n);
+  const moa: (Int32Array | null)[] = new Array(n).fill(null);
+  const compoundCode = coder();
+  const batchCode = coder();
+  const sourceCode = coder();
+  const moaCode = coder();
+  const compoundNames: string[] = [];
+  meta.forEach((m, i) => {
+    source[i] = sourceCode(m.source);
+    batch[i] = batchCode(`${m.source}\u0000${m.batch}`);
+    if (m.pertType === 'trt' && m.compound) {
+      kind[i] = KIND_TREATED;
+      const c = compoundCode(m.compound);
+      if (c === compoundNames.length) compoundNames.push(m.compound);
+      compound[i] = c;
+      const mechs = parseMechanisms(m.moa);
+      if (mechs.length) moa[i] = Int32Array.from(mechs.map(moaCode)).sort();
+    } else if (m.pertType === 'negcon') {
+      kind[i] = KIND_CONTROL;
+    }
+  });
+  return { n, kind, compound, compoundNames, batch, source, moa };
+}
+
+/** True when candidate c must be left out for query q under the exclusion (never q itself). */
+export function isExcluded(enc: EncodedMeta, q: number, c: number, exclude: Exclusion): boolean {
+  if (c === q) return true;
+  if (exclude === 'batch') return enc.batch[c] === enc.batch[q];
+  if (exclude === 'source') return enc.source[c] === enc.source[q];
+  return false;
+}
+
+/** Treated query wells, optionally only those of the given compounds. */
+export function treatedQueries(enc: EncodedMeta, compounds?: Set<string>): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < enc.n; i++) {
+    if (enc.kind[i] !== KIND_TREATED) continue;
+    if (compounds && !compounds.has(enc.compoundNames[enc.compound[i]])) continue;
+    out.push(i);
+  }
+  return Int32Array.from(out);
+}
+
+export function wellsOfKind(enc: EncodedMeta, ...kinds: number[]): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < enc.n; i++) if (kinds.includes(enc.kind[i])) out.push(i);
+  return Int32Array.from(out);
+}
