@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { runDemo, runDemoData } from './cli/demo.js';
 import { runDoctor } from './cli/doctor.js';
+import { runEmbed, runEval } from './cli/embed-eval.js';
 import { runIngest } from './cli/ingest.js';
 import { fail } from './cli/output.js';
 import { runServe } from './cli/serve.js';
@@ -51,6 +52,21 @@ program
   .action(async (folder, o) => {
     await runIngest(folder, o);
   });
+
+program
+  .command('embed')
+  .description('embed every site with each trained model and the hand-crafted features; build normalised well profiles')
+  .requiredOption('--db <file>', 'project file (.micon)')
+  .option('--json', 'print one JSON object')
+  .action((o) => runEmbed(o));
+
+program
+  .command('eval')
+  .description('NSB/NSS retrieval and mAP for every feature set, held-out compounds apart from trained ones')
+  .requiredOption('--db <file>', 'project file (.micon)')
+  .option('--permutations <n>', 'permutations for the mAP significance null', '1000')
+  .option('--json', 'print one JSON object')
+  .action((o) => runEval(o));
 
 program
   .command('split')

@@ -1,0 +1,58 @@
+import { openProject } from '../core/db/open.js';
+import { embedHandcrafted } from '../core/embeddings/handcrafted.js';
+import { buildProfiles, evaluateAll, type EvalResult } from '../core/embeddings/profiles.js';
+import { featureSets } from '../core/embeddings/store.js';
+import { InputError } from '../core/types.js';
+import { emit } from './output.js';
+
+export async function runEmbed(o: { db: string; json?: boolean }): Promise<void> {
+  const db = openProject(o.db);
+  try {
+    if (!(db.prepare('SELECT COUNT(*) n FROM site_arrays').get() as { n: number }).n) throw new InputError(`${o.db}: no ingested sites to embed; run micon ingest first`);
+    const tty = !o.json && process.stderr.isTTY;
+    const t0 = performance.now();
+    const hc = embedHandcrafted(db, { onProgress: tty ? (d, t) => process.stderr.write(`\rhandcrafted features ${d}/${t}   `) : undefined });
+    if (tty) process.stderr.write('\r\x1b[K');
+    const { embedModels } = await import('../core/embeddings/models.js');
+    const models = await embedModels(db);
+    const profiles = featureSets(db).map((f) => buildProfiles(db, f.id));
+    const seconds = (performance.now() - t0) / 1000;
+    emit(!!o.json, { featureSets: profiles, handcrafted: hc, models, seconds }, () =>
+      [
+        ...profiles.map((p) => `${p.featureSet.padEnd(14)} ${p.wells} well profiles × ${p.dim} (MAD vs DMSO per plate, ZCA on ${p.controlWells} ${p.spheringReference} wells)`),
+        ...models.map((m) => `  ${m.name}: ${m.sites} sites embedded with onnxruntime (${m.provider}), ${Math.round(m.sitesPerSecond)} sites/s`),
+        `time: ${seconds.toFixed(1)} s`,
+      ].join('\n'),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '   –' : x.toFixed(2).padStart(4));
+
+export function formatEval(r: EvalResult): string {
+  const lines = [`split: ${r.split.heldout_compounds} held-out compounds${r.split.id === null ? ' (no split recorded: run micon split; every compound counts as trained)' : ''}`];
+  for (const group of ['heldout', 'trained'] as const) {
+    lines.push('', `${group === 'heldout' ? 'HELD-OUT compounds (never seen in training)' : 'TRAINED compounds'}`);
+    lines.push('feature set      queries  NSB@1 NSB@5 NSS@1 NSS@5 NSS@10  mAP  sig  mech');
+    for (const [name, rep] of Object.entries(r.featureSets)) {
+      const g = rep[group];
+      lines.push(
+        `${name.padEnd(16)} ${String(g.queries).padStart(7)}  ${pct(g.nsb.top1)}  ${pct(g.nsb.top5)}  ${pct(g.nss.top1)}  ${pct(g.nss.top5)}  ${pct(g.nss.top10)}  ${pct(g.map)} ${pct(g.mapSignificantFraction)} ${pct(g.mechanism?.map)}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+export function runEval(o: { db: string; permutations: string; json?: boolean }): void {
+  const db = openProject(o.db);
+  try {
+    if (!featureSets(db).length) throw new InputError(`${o.db}: nothing to evaluate yet; run micon embed first`);
+    const r = evaluateAll(db, { permutations: Number(o.permutations) });
+    emit(!!o.json, r, () => formatEval(r));
+  } finally {
+    db.close();
+  }
+}
