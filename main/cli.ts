@@ -7,6 +7,7 @@ import { runEmbed, runEval } from './cli/embed-eval.js';
 import { runIngest } from './cli/ingest.js';
 import { fail } from './cli/output.js';
 import { runServe } from './cli/serve.js';
+import { runTrain } from './cli/train.js';
 import { runSplit } from './cli/split.js';
 
 const program = new Command('micon')
@@ -52,6 +53,20 @@ program
   .action(async (folder, o) => {
     await runIngest(folder, o);
   });
+
+program
+  .command('train')
+  .description('train MICON (or a baseline) on the project; checkpoints make it resumable')
+  .requiredOption('--db <file>', 'project file (.micon)')
+  .addOption(new Option('--model <kind>', 'objective').choices(['micon', 'image_only', 'clip']).default('micon'))
+  .addOption(new Option('--encoder <kind>', 'image side: a head over hand-crafted features, or a per-channel CNN on the images').choices(['features', 'cnn']).default('features'))
+  .option('--steps <n>', 'optimizer steps (default sized for the encoder and backend)')
+  .option('--batch <n>', 'compounds per batch')
+  .option('--seed <n>', 'random seed', '1')
+  .addOption(new Option('--backend <name>', 'preferred tfjs backend').choices(['tensorflow', 'wasm', 'cpu']))
+  .option('--resume', 'continue from the last checkpoint of this model')
+  .option('--json', 'print one JSON object')
+  .action((o) => runTrain(o));
 
 program
   .command('embed')

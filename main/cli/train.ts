@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { openProject } from '../core/db/open.js';
+import type { BackendPreference } from '../core/ml/backend.js';
+import type { ModelKind } from '../core/ml/config.js';
+import { train, type EncoderKind } from '../core/ml/train.js';
+import { emit } from './output.js';
+
+export interface TrainCliOptions {
+  db: string;
+  model: ModelKind;
+  encoder: EncoderKind;
+  steps?: string;
+  batch?: string;
+  seed: string;
+  backend?: BackendPreference;
+  resume?: boolean;
+  json?: boolean;
+}
+
+export async function runTrain(o: TrainCliOptions): Promise<void> {
+  const db = openProject(o.db);
+  const tty = !o.json && process.stderr.isTTY;
+  const abort = new AbortController();
+  const onSig = () => abort.abort();
+  process.once('SIGINT', onSig);
+  try {
+    let lastLine = 0;
+    const r = await train(db, {
+      model: o.model,
+      encoder: o.encoder,
+      steps: o.steps ? Number(o.steps) : undefined,
+      batchCompounds: o.batch ? Number(o.batch) : undefined,
+      seed: Number(o.seed),
+      backend: o.backend,
+      resume: !!o.resume,
+      projectPath: path.resolve(o.db),
+      signal: abort.signal,
+      onProgress: o.json
+        ? undefined
+        : (p) => {
+            const terms = Object.entries(p.terms)
+              .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+              .join('  ');
+            const line = `step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)}  ${terms}  ${Math.round(p.samplesPerSecond)} samples/s  [${p.backend}]`;
+            // A line per ~10 % when not on a terminal, so logs show the loss falling.
+            if (tty) process.stderr.write(`\r${line}   `);
+            else if (p.step >= lastLine + p.steps / 10 || p.step === p.steps) {
+              process.stderr.write(line + '\n');
+              lastLine = p.step;
+            }
+          },
+    });
+    if (tty) process.stderr.write('\n');
+    emit(!!o.json, r, () =>
+      [
+        `trained ${r.name} for ${r.steps} steps on ${r.backend}${r.resumedFrom !== null ? ` (resumed at step ${r.resumedFrom})` : ''} in ${r.seconds.toFixed(1)} s`,
+        `loss ${r.lossStart.toFixed(4)} (first tenth) → ${r.lossEnd.toFixed(4)} (last tenth)`,
+        `${r.trainCompounds} training compounds; ${r.heldoutCompounds} held out (never seen)`,
+        `checkpoint: ${r.checkpoint}`,
+      ].join('\n'),
+    );
+  } finally {
+    process.off('SIGINT', onSig);
+    db.close();
+  }
+}

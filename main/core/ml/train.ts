@@ -1,0 +1,210 @@
+// The training job: sample MICON items, step the optimizer, report every loss term, checkpoint
+// atomically, resume exactly (parameters, optimizer slots, sampler RNG, step), guard against NaN,
+// and finally export the image side to ONNX for embedding with onnxruntime.
+import * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import type { DB } from '../db/open.js';
+import { JobCancelled } from '../jobs/protocol.js';
+import { InputError } from '../types.js';
+import { selectBackend, type BackendPreference } from './backend.js';
+import { loadLatestCheckpoint, saveCheckpoint, type TensorData } from './checkpoint.js';
+import { makeConfig, type MiconConfig, type ModelKind } from './config.js';
+import { DEFAULT_IMAGE_ENCODER } from './encoder-spec.js';
+import { createModel, disposeModel, loadParamData, paramData } from './model.js';
+import { trainStep } from './objective.js';
+import { exportModelOnnx } from './export-model.js';
+import { ItemSampler, Rng } from './sampling.js';
+import { SiteImages } from './site-images.js';
+import { loadTrainData, normalizedSiteFeatures } from './train-data.js';
+
+export type EncoderKind = 'features' | 'cnn';
+
+export interface TrainOptions {
+  model: ModelKind;
+  encoder?: EncoderKind;
+  steps?: number;
+  /** Compounds per batch (each contributes 2 treated images and 2 controls). */
+  batchCompounds?: number;
+  seed?: number;
+  backend?: BackendPreference;
+  resume?: boolean;
+  checkpointEvery?: number;
+  /** Where checkpoints go; default `<project>.d/checkpoints/<model name>`. */
+  checkpointDir?: string;
+  projectPath: string;
+  onProgress?: (p: TrainProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface TrainProgress {
+  step: number;
+  steps: number;
+  loss: number;
+  terms: Record<string, number>;
+  samplesPerSecond: number;
+  backend: string;
+}
+
+export interface TrainResult {
+  name: string;
+  steps: number;
+  backend: string;
+  checkpoint: string;
+  loss: number;
+  /** Mean total loss over the first and last tenth of the run: shows whether it fell. */
+  lossStart: number;
+  lossEnd: number;
+  resumedFrom: number | null;
+  seconds: number;
+  heldoutCompounds: number;
+  trainCompounds: number;
+}
+
+/** Defaults sized so ~1,000 sites train in minutes on 2 CPU cores; a CUDA backend scales them up. */
+export const TRAIN_DEFAULTS = {
+  features: { steps: 1500, batchCompounds: 24, checkpointEvery: 250 },
+  cnn: { steps: 300, batchCompounds: 12, checkpointEvery: 50 },
+};
+
+export function modelName(model: ModelKind, encoder: EncoderKind): string {
+  return encoder === 'cnn' ? `${model}_cnn` : model;
+}
+
+interface CkMeta {
+  config: MiconConfig;
+  rng: number;
+  losses: number[];
+  optimizer: string[];
+}
+
+export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
+  const t0 = performance.now();
+  const encoder = o.encoder ?? 'features';
+  const d = TRAIN_DEFAULTS[encoder];
+  const name = modelName(o.model, encoder);
+  const ckDir = o.checkpointDir ?? path.join(`${o.projectPath}.d`, 'checkpoints', name);
+  const backend = await selectBackend(o.backend ?? 'tensorflow');
+  const gpu = backend.name === 'tensorflow' && /gpu|cuda/i.test(backend.detail);
+  const steps = o.steps ?? (gpu ? d.steps * 4 : d.steps);
+  const batchCompounds = o.batchCompounds ?? d.batchCompounds;
+  const every = o.checkpointEvery ?? d.checkpointEvery;
+
+  const data = await loadTrainData(db, 2048);
+  const feats = encoder === 'features' ? normalizedSiteFeatures(db, data.sites) : null;
+  const images = encoder === 'cnn' ? new SiteImages(db, DEFAULT_IMAGE_ENCODER.inputSize) : null;
+  const sampler = new ItemSampler(
+    data.sites.filter((s) => s.control || (s.compound !== null && data.trainCompounds.has(s.compound))),
+    data.trainCompounds,
+  );
+  if (sampler.compounds.length < 2) throw new InputError(`only ${sampler.compounds.length} trainable compound(s) with two or more wells; MICON needs replicates of several compounds`);
+
+  const resumed = o.resume ? loadLatestCheckpoint<CkMeta>(ckDir) : null;
+  const config =
+    resumed?.meta.config ??
+    makeConfig({
+      model: o.model,
+      seed: o.seed ?? 1,
+      imageEncoder: feats ? { kind: 'features', inputDim: feats.dim, outDim: 64 } : { kind: 'cnn', spec: DEFAULT_IMAGE_ENCODER },
+    });
+  if (resumed && resumed.meta.config.model !== o.model) throw new InputError(`${ckDir} holds a ${resumed.meta.config.model} checkpoint, not ${o.model}`);
+  const model = createModel(config);
+  const optimizer = tf.train.adam(config.optimizer.learningRate);
+  const rng = new Rng(config.seed * 7919 + 17);
+  let start = 0;
+  let losses: number[] = [];
+  if (resumed) {
+    loadParamData(model, Object.fromEntries(Object.entries(resumed.tensors).flatMap(([k, v]) => (k.startsWith('param:') ? [[k.slice(6), v]] : []))));
+    await restoreOptimizer(optimizer, resumed.meta.optimizer, resumed.tensors);
+    rng.state = resumed.meta.rng;
+    start = resumed.step;
+    losses = resumed.meta.losses;
+  }
+
+  const fpBits = config.molecule.fpBits;
+  let lastCheckpoint = resumed?.file ?? '';
+  let windowStart = performance.now();
+  let windowSamples = 0;
+  try {
+    for (let step = start; step < steps; step++) {
+      if (o.signal?.aborted) throw new JobCancelled();
+      const items = sampler.batch(batchCompounds, rng);
+      const treatedIds = items.flatMap((it) => it.treated);
+      const controlIds = items.flatMap((it) => it.controls);
+      const labels = items.flatMap((it) => [data.compoundIndex.get(it.compound)!, data.compoundIndex.get(it.compound)!]);
+      const fp = new Float32Array(treatedIds.length * fpBits);
+      items.forEach((it, i) => {
+        const f = data.fingerprints.get(it.compound)!;
+        fp.set(f, 2 * i * fpBits);
+        fp.set(f, (2 * i + 1) * fpBits);
+      });
+      const input = (ids: number[]) =>
+        feats
+          ? tf.tensor2d(concatRows(ids.map((id) => feats.bySite.get(id)!)), [ids.length, feats.dim])
+          : tf.tensor4d(images!.batch(ids), [ids.length, 5, images!.inputSize, images!.inputSize]);
+      const batch = { treated: input(treatedIds), controls: input(controlIds), fingerprints: tf.tensor2d(fp, [treatedIds.length, fpBits]), labels };
+      const terms = trainStep(model, optimizer, batch);
+      tf.dispose([batch.treated, batch.controls, batch.fingerprints]);
+      if (!Number.isFinite(terms.total)) {
+        throw new Error(`loss became ${terms.total} at step ${step + 1}${lastCheckpoint ? `; the last good checkpoint is ${lastCheckpoint} (rerun with --resume and a lower learning rate)` : ''}`);
+      }
+      losses.push(terms.total);
+      windowSamples += treatedIds.length + controlIds.length;
+      const done = step + 1;
+      if (done % every === 0 || done === steps) {
+        lastCheckpoint = await checkpoint(ckDir, done, model, optimizer, { config, rng: rng.state, losses, optimizer: [] });
+      }
+      const now = performance.now();
+      if (now - windowStart > 500 || done === steps) {
+        const { total, ...rest } = terms;
+        o.onProgress?.({ step: done, steps, loss: total, terms: rest, samplesPerSecond: (windowSamples * 1000) / (now - windowStart), backend: backend.name });
+        windowStart = now;
+        windowSamples = 0;
+      }
+    }
+    const onnx = exportModelOnnx(config, paramData(model));
+    const nowIso = new Date().toISOString();
+    db.prepare(
+      `INSERT INTO models (name, kind, config, split_id, backend, step, status, checkpoint, onnx, metrics, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'trained', ?, ?, ?, ?, ?)
+       ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, config = excluded.config, split_id = excluded.split_id, backend = excluded.backend,
+         step = excluded.step, status = excluded.status, checkpoint = excluded.checkpoint, onnx = excluded.onnx, metrics = excluded.metrics, updated_at = excluded.updated_at`,
+    ).run(name, o.model, JSON.stringify(config), data.splitId, backend.name, steps, lastCheckpoint, Buffer.from(onnx), JSON.stringify({ losses }), nowIso, nowIso);
+    const tenth = Math.max(1, Math.floor(losses.length / 10));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    return {
+      name,
+      steps,
+      backend: backend.name,
+      checkpoint: lastCheckpoint,
+      loss: losses.at(-1) ?? NaN,
+      lossStart: mean(losses.slice(0, tenth)),
+      lossEnd: mean(losses.slice(-tenth)),
+      resumedFrom: resumed ? resumed.step : null,
+      seconds: (performance.now() - t0) / 1000,
+      heldoutCompounds: data.heldout.size,
+      trainCompounds: sampler.compounds.length,
+    };
+  } finally {
+    disposeModel(model);
+    optimizer.dispose();
+  }
+}
+
+function concatRows(rows: Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.length * rows[0].length);
+  rows.forEach((r, i) => out.set(r, i * r.length));
+  return out;
+}
+
+async function checkpoint(dir: string, step: number, model: ReturnType<typeof createModel>, optimizer: tf.Optimizer, meta: CkMeta): Promise<string> {
+  const tensors: Record<string, TensorData> = {};
+  for (const [k, v] of Object.entries(paramData(model))) tensors[`param:${k}`] = v;
+  const slots = await optimizer.getWeights();
+  meta.optimizer = slots.map((s) => s.name);
+  for (const s of slots) tensors[`opt:${s.name}`] = { shape: s.tensor.shape, data: (await s.tensor.data()) as Float32Array };
+  return saveCheckpoint(dir, { step, meta: meta as unknown as Record<string, unknown>, tensors });
+}
+
+async function restoreOptimizer(optimizer: tf.Optimizer, names: string[], tensors: Record<string, TensorData>): Promise<void> {
+  await optimizer.setWeights(names.map((n) => ({ name: n, tensor: tf.tensor(tensors[`opt:${n}`].data, tensors[`opt:${n}`].shape) })));
+}
