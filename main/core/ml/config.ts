@@ -1,0 +1,60 @@
+// MICON model and objective settings as one explicit defaults object (tfjs-examples style): every
+// knob has a value here, callers override only what they mean to change, and the merged config is
+// what checkpoints record.
+import { DEFAULT_IMAGE_ENCODER, type ImageEncoderSpec } from './encoder-spec.js';
+
+/** The image side: the per-channel CNN, or a head over precomputed per-site feature vectors. */
+export type ImageEncoderConfig =
+  | { kind: 'cnn'; spec: ImageEncoderSpec }
+  /** `hidden` absent: a linear map; present: Linear-ReLU-Linear. Features arrive already normalised. */
+  | { kind: 'features'; inputDim: number; hidden?: number; outDim: number };
+
+export type ModelKind = 'micon' | 'image_only' | 'clip';
+
+export interface MiconConfig {
+  model: ModelKind;
+  imageEncoder: ImageEncoderConfig;
+  molecule: { fpBits: number; hidden: number };
+  projection: { hidden: number; outDim: number };
+  generator: { hidden: number; /** predict control + Δ instead of the treated embedding outright */ residual: boolean };
+  loss: {
+    /** SupCon temperature; the MICON reference uses 1.0. */
+    temperature: number;
+    /** Weight of counterfactual PaCLR relative to PaCLR. */
+    counterfactualWeight: number;
+    /** InfoNCE temperature of the CLIP baseline (CLIP itself learns ~0.07; fixed here). */
+    clipTemperature: number;
+  };
+  optimizer: { learningRate: number };
+  seed: number;
+}
+
+export const DEFAULT_CONFIG: MiconConfig = {
+  model: 'micon',
+  imageEncoder: { kind: 'cnn', spec: DEFAULT_IMAGE_ENCODER },
+  molecule: { fpBits: 2048, hidden: 256 },
+  projection: { hidden: 128, outDim: 64 },
+  generator: { hidden: 256, residual: false },
+  loss: { temperature: 1.0, counterfactualWeight: 1.0, clipTemperature: 0.1 },
+  optimizer: { learningRate: 5e-3 },
+  seed: 1,
+};
+
+export type ConfigOverrides = Partial<{
+  [K in keyof MiconConfig]: MiconConfig[K] extends object ? (K extends 'imageEncoder' ? MiconConfig[K] : Partial<MiconConfig[K]>) : MiconConfig[K];
+}>;
+
+/** DEFAULT_CONFIG with `o` merged in one level deep (the image encoder is replaced whole). */
+export function makeConfig(o: ConfigOverrides = {}): MiconConfig {
+  const d = DEFAULT_CONFIG;
+  return {
+    model: o.model ?? d.model,
+    imageEncoder: o.imageEncoder ?? d.imageEncoder,
+    molecule: { ...d.molecule, ...o.molecule },
+    projection: { ...d.projection, ...o.projection },
+    generator: { ...d.generator, ...o.generator },
+    loss: { ...d.loss, ...o.loss },
+    optimizer: { ...d.optimizer, ...o.optimizer },
+    seed: o.seed ?? d.seed,
+  };
+}

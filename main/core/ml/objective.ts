@@ -1,0 +1,67 @@
+// The training objective of each model kind, and one optimizer step that reports every loss term.
+//   micon:      PaCLR(treated ∪ controls) + w · counterfactual PaCLR(real treated, G(control, molecule))
+//   image_only: PaCLR alone (the paper's ablation: compound labels, no structure, no generator)
+//   clip:       symmetric InfoNCE between image and molecule embeddings
+import * as tf from '@tensorflow/tfjs';
+import type { Conv2DFn } from './conv-grad.js';
+import { clipLoss, crossSupConLoss, supConLoss } from './losses.js';
+import { generate, imageEmbed, moleculeEmbed, project, trainableVariables, type MiconModel } from './model.js';
+
+/** Label every DMSO control shares; compound labels are 0, 1, 2, … */
+export const CONTROL_LABEL = -1;
+
+export interface ObjectiveBatch {
+  /** Treated images: CNN [n, channels, S, S] or features [n, inputDim]. Each compound appears ≥ 2×. */
+  treated: tf.Tensor;
+  /** controls[k] is the control matched (same plate, else batch, else source) to treated[k]. */
+  controls: tf.Tensor;
+  /** [n, fpBits]: the Morgan fingerprint of treated[k]'s compound. */
+  fingerprints: tf.Tensor2D;
+  /** Compound index of treated[k]. */
+  labels: number[];
+}
+
+export interface LossTerms {
+  total: tf.Scalar;
+  terms: Record<string, tf.Scalar>;
+}
+
+/** Every loss term of the configured model kind; `total` is what the optimizer minimises. */
+export function objective(m: MiconModel, b: ObjectiveBatch, conv?: Conv2DFn): LossTerms {
+  const { loss, model } = m.config;
+  const treatedEmb = imageEmbed(m, b.treated, conv);
+  if (model === 'clip') {
+    const c = clipLoss(treatedEmb, moleculeEmbed(m, b.fingerprints), loss.clipTemperature, b.labels);
+    return { total: c, terms: { clip: c } };
+  }
+  const controlEmb = imageEmbed(m, b.controls, conv);
+  const labels = [...b.labels, ...b.labels.map(() => CONTROL_LABEL)];
+  const paclr = supConLoss(project(m, tf.concat([treatedEmb, controlEmb], 0)), labels, loss.temperature);
+  if (model === 'image_only') return { total: paclr, terms: { paclr } };
+  const predicted = generate(m, controlEmb, moleculeEmbed(m, b.fingerprints));
+  const counterfactual = crossSupConLoss(project(m, treatedEmb), project(m, predicted), b.labels, b.labels, loss.temperature);
+  return { total: tf.add(paclr, tf.mul(counterfactual, loss.counterfactualWeight)) as tf.Scalar, terms: { paclr, counterfactual } };
+}
+
+/** One optimizer step; returns the loss terms as numbers (computed before the update). Leaks no tensors. */
+export function trainStep(m: MiconModel, optimizer: tf.Optimizer, b: ObjectiveBatch, conv?: Conv2DFn): Record<string, number> & { total: number } {
+  let kept: tf.Tensor1D | null = null;
+  let names: string[] = [];
+  const cost = optimizer.minimize(
+    () => {
+      const { total, terms } = objective(m, b, conv);
+      names = Object.keys(terms);
+      kept = tf.keep(tf.stack(Object.values(terms)) as tf.Tensor1D);
+      return total;
+    },
+    true,
+    trainableVariables(m),
+  );
+  const total = cost!.dataSync()[0];
+  cost!.dispose();
+  const values = kept ? (kept as tf.Tensor1D).dataSync() : new Float32Array(0);
+  (kept as tf.Tensor1D | null)?.dispose();
+  const out: Record<string, number> & { total: number } = { total };
+  names.forEach((n, i) => (out[n] = values[i]));
+  return out;
+}
