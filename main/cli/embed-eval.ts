@@ -35,11 +35,11 @@ export function formatEval(r: EvalResult): string {
   const lines = [`split: ${r.split.heldout_compounds} held-out compounds${r.split.id === null ? ' (no split recorded: run micon split; every compound counts as trained)' : ''}`];
   for (const group of ['heldout', 'trained'] as const) {
     lines.push('', `${group === 'heldout' ? 'HELD-OUT compounds (never seen in training)' : 'TRAINED compounds'}`);
-    lines.push('feature set      queries  NSB@1 NSB@5 NSS@1 NSS@5 NSS@10  mAP  sig  mech');
+    lines.push(`${'feature set'.padEnd(24)} queries  NSB@1 NSB@5 NSS@1 NSS@5 NSS@10  mAP  sig  mech`);
     for (const [name, rep] of Object.entries(r.featureSets)) {
       const g = rep[group];
       lines.push(
-        `${name.padEnd(16)} ${String(g.queries).padStart(7)}  ${pct(g.nsb.top1)}  ${pct(g.nsb.top5)}  ${pct(g.nss.top1)}  ${pct(g.nss.top5)}  ${pct(g.nss.top10)}  ${pct(g.map)} ${pct(g.mapSignificantFraction)} ${pct(g.mechanism?.map)}`,
+        `${name.padEnd(24)} ${String(g.queries).padStart(7)}  ${pct(g.nsb.top1)}  ${pct(g.nsb.top5)}  ${pct(g.nss.top1)}  ${pct(g.nss.top5)}  ${pct(g.nss.top10)}  ${pct(g.map)} ${pct(g.mapSignificantFraction)} ${pct(g.mechanism?.map)}`,
       );
     }
   }

@@ -235,21 +235,27 @@ async function decodeAndStore(
   problems: Problem[],
   illumAcc: IlluminationAccumulator[],
 ): Promise<WrittenSite[]> {
-  const insSite = db.prepare('INSERT INTO sites (well_id, site, qc_focus) VALUES (?, ?, ?)');
+  const insSite = db.prepare('INSERT INTO sites (well_id, site) VALUES (?, ?)');
+  const setFocus = db.prepare('UPDATE sites SET qc_focus = ? WHERE id = ?');
+  const delSite = db.prepare('DELETE FROM sites WHERE id = ?');
   const insImage = db.prepare('INSERT INTO images (site_id, channel, path, width, height, max_value) VALUES (?, ?, ?, ?, ?, ?)');
   const insArray = db.prepare('INSERT INTO site_arrays (site_id, size, data) VALUES (?, ?, ?)');
   const written: WrittenSite[] = [];
   let done = 0;
-  await mapPool(sites, opts.concurrency ?? 4 + 4 * pool.threads, async (s) => {
+  // Site rows first, in plate order: ids must not depend on which worker finishes first.
+  const ids = sites.map((s) => Number(insSite.run(wellIds.get(s.well), s.site).lastInsertRowid));
+  await mapPool(sites, opts.concurrency ?? 4 + 4 * pool.threads, async (s, i) => {
+    const siteId = ids[i];
     let p: ProcessedSite;
     try {
       p = await pool.run(s, size);
     } catch (e) {
       const file = (e as { file?: string }).file;
       problems.push({ file, well: s.well, message: `plate ${plate} well ${s.well} site ${s.site}: ${(e as Error).message}; site skipped`, severity: 'warning' });
+      delSite.run(siteId);
       return;
     }
-    const siteId = Number(insSite.run(wellIds.get(s.well), s.site, p.focus).lastInsertRowid);
+    setFocus.run(p.focus, siteId);
     for (const c of CHANNELS) {
       const r = p.channels[c];
       insImage.run(siteId, c, s.files[c].file, r.width, r.height, r.maxValue);
@@ -261,6 +267,9 @@ async function decodeAndStore(
     written.push({ siteId, well: s.well, site: s.site, result: { channels: p.channels, focus: p.focus } });
     opts.onProgress?.({ stage: 'decode', done: ++done, total: sites.length, plate });
   });
+  // Worker threads finish in any order; a fixed order keeps percentile sampling (and so the stored
+  // arrays) identical from one import of the same plate to the next.
+  written.sort((a, b) => (a.well === b.well ? a.site - b.site : a.well < b.well ? -1 : 1));
   return rejectInconsistent(db, written, plate, problems, illumAcc, size);
 }
 

@@ -105,6 +105,10 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
       model: o.model,
       seed: o.seed ?? 1,
       imageEncoder: feats ? { kind: 'features', inputDim: feats.dim, outDim: 64 } : { kind: 'cnn', spec: DEFAULT_IMAGE_ENCODER },
+      // wasm's matmul costs ~1 µs per OUTPUT element whatever the batch, so the fingerprint layer's
+      // weight gradient (2048 × hidden) sets the step time: keep it narrow on CPU, as screens of a
+      // few dozen compounds need little capacity anyway.
+      molecule: { hidden: gpuOrNative(backend.name) ? 256 : 64 },
     });
   if (resumed && resumed.meta.config.model !== o.model) throw new InputError(`${ckDir} holds a ${resumed.meta.config.model} checkpoint, not ${o.model}`);
   const model = createModel(config);
@@ -188,6 +192,10 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
     disposeModel(model);
     optimizer.dispose();
   }
+}
+
+function gpuOrNative(backend: string): boolean {
+  return backend === 'tensorflow';
 }
 
 function concatRows(rows: Float32Array[]): Float32Array {

@@ -259,3 +259,20 @@ describe('ingestFolder: sources that differ', () => {
     db.close();
   });
 });
+
+describe('ingestFolder: reproducibility', () => {
+  it('gives identical site ids and preprocessed arrays when the same plate is imported twice', async () => {
+    const dir = fresh();
+    await writeImageXpressFixture(path.join(dir, 'plates'), { wells: ['A01', 'A02', 'A03', 'B01', 'B02', 'B03'], sites: 3, size: 96 });
+    const dump = async (name: string) => {
+      const db = openProject(path.join(dir, name));
+      await ingestFolder(db, path.join(dir, 'plates'), { cacheSize: 32 });
+      const rows = db.prepare('SELECT s.id, w.well, s.site, hex(a.data) AS h FROM sites s JOIN wells w ON w.id = s.well_id JOIN site_arrays a ON a.site_id = s.id ORDER BY s.id').all();
+      db.close();
+      return rows;
+    };
+    const a = await dump('a.micon');
+    expect(a).toHaveLength(18);
+    expect(await dump('b.micon')).toEqual(a);
+  });
+});
