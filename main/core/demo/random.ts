@@ -1,6 +1,7 @@
 // Seeded randomness for the demo screen. Every random stream is derived from (seed, labels) rather
 // than drawn from one shared generator, so a site's pixels do not depend on the order in which the
 // concurrency pool happens to finish sites.
+import { mulberry32Advance, mulberry32Value } from '../util/random.js';
 
 /** 32-bit FNV-1a over the labels, then a murmur finaliser so nearby labels give unrelated seeds. */
 export function hashSeed(...parts: (string | number)[]): number {
@@ -26,13 +27,10 @@ export class Rng {
     this.s = seed >>> 0;
   }
 
-  /** mulberry32: uniform in [0, 1). */
+  /** Uniform in [0, 1). */
   next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.s = mulberry32Advance(this.s);
+    return mulberry32Value(this.s);
   }
 
   range(lo: number, hi: number): number {

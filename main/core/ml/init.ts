@@ -1,6 +1,7 @@
 // Seeded parameter initialisation, computed in JS rather than with tf.random*: the values then do not
 // depend on the backend (cpu, wasm and tensorflow start from identical weights) nor on the order in
 // which parameters are created (each draws from its own stream, keyed by seed and name).
+import { mulberry32 } from '../util/random.js';
 
 /** 32-bit FNV-1a, to turn (seed, parameter name) into a stream seed. */
 function hash(s: string): number {
@@ -9,16 +10,9 @@ function hash(s: string): number {
   return h;
 }
 
-/** mulberry32: small, fast, good enough for weight initialisation. Returns floats in [0, 1). */
+/** One independent stream per (seed, parameter name), so weights do not depend on creation order. */
 export function seededRandom(seed: number, stream = ''): () => number {
-  let a = hash(`${seed}:${stream}`);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(hash(`${seed}:${stream}`));
 }
 
 export type InitKind = 'zeros' | 'glorot' | 'he';

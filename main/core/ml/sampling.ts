@@ -1,6 +1,7 @@
 // MICON's training items: one compound, two of its treated images from DIFFERENT wells (often other
 // plates/batches, so batch effects are pushed out), and for each a control image from the same plate
 // (else the same batch, else the same source) — the state the compound was applied to.
+import { mulberry32Advance, mulberry32Value } from '../util/random.js';
 
 export interface SiteRef {
   siteId: number;
@@ -24,12 +25,8 @@ export class Rng {
     this.s = seed >>> 0 || 0x2545f491;
   }
   next(): number {
-    // mulberry32
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.s = mulberry32Advance(this.s);
+    return mulberry32Value(this.s);
   }
   int(n: number): number {
     return Math.floor(this.next() * n);

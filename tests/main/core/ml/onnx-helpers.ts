@@ -2,16 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import type { Weights } from '../../../../main/core/ml/onnx-export.js';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../../main/core/util/random.js';
+
+export { rng };
 
 export function uniform(n: number, r: () => number, lo = 0, hi = 1): Float32Array {
   return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
