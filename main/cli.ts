@@ -5,6 +5,7 @@ import { runDemo, runDemoData } from './cli/demo.js';
 import { runDoctor } from './cli/doctor.js';
 import { runEmbed, runEval } from './cli/embed-eval.js';
 import { runIngest } from './cli/ingest.js';
+import { runExport, runImportProfiles } from './cli/profiles.js';
 import { fail } from './cli/output.js';
 import { runServe } from './cli/serve.js';
 import { runTrain } from './cli/train.js';
@@ -65,6 +66,7 @@ program
   .option('--seed <n>', 'random seed', '1')
   .addOption(new Option('--backend <name>', 'preferred tfjs backend').choices(['tensorflow', 'wasm', 'cpu']))
   .option('--resume', 'continue from the last checkpoint of this model')
+  .option('--checkpoint-every <n>', 'write a checkpoint every N steps (default sized for the encoder)')
   .option('--json', 'print one JSON object')
   .action((o) => runTrain(o));
 
@@ -95,6 +97,29 @@ program
     if (o.holdoutFraction === undefined && !o.holdoutCompounds) o.holdoutFraction = '0.25';
     runSplit(o);
   });
+
+program
+  .command('import-profiles')
+  .description('import CellProfiler/pycytominer profiles (CSV, CSV.gz or Parquet with Metadata_Plate/Metadata_Well) as a feature set')
+  .argument('<file>', 'profile table: one row per well (or per cell/site: averaged per well)')
+  .requiredOption('--db <file>', 'project file (.micon)')
+  .option('--name <name>', 'feature set name', 'cellprofiler')
+  .option('--replace', 'replace an imported feature set of the same name')
+  .option('--allow-unmatched', 'skip rows whose plate or well is not in the project instead of refusing the file')
+  .option('--json', 'print one JSON object')
+  .action((file, o) => runImportProfiles(file, o));
+
+program
+  .command('export')
+  .description('write one feature set\'s well profiles pycytominer-style: Metadata_* columns, then features (CSV or Parquet)')
+  .requiredOption('--db <file>', 'project file (.micon)')
+  .requiredOption('--out <file>', 'output file (.csv, .csv.gz or .parquet); written atomically')
+  .addOption(new Option('--format <fmt>', 'file format (default: from the --out extension)').choices(['csv', 'parquet']))
+  .option('--features <name>', 'feature set (default: micon, else handcrafted, else the first with profiles)')
+  .addOption(new Option('--raw', 'raw well means instead of normalised profiles').conflicts('normalized'))
+  .option('--normalized', 'per-plate MAD vs DMSO + ZCA-sphered profiles (the default)')
+  .option('--json', 'print one JSON object')
+  .action((o) => runExport(o));
 
 program
   .command('serve')

@@ -5,7 +5,7 @@ import { createMatrix, type Matrix } from '../profiles/matrix.js';
 import { normalizeProfiles } from '../profiles/normalize.js';
 import type { WellMeta } from '../profiles/well-meta.js';
 import { activeSplit } from '../split/split.js';
-import { featureSets, loadSiteVectors, loadWellProfiles, wellInfo, writeWellProfiles } from './store.js';
+import { featureSets, loadImportedWellFeatures, loadSiteVectors, loadWellProfiles, wellInfo, writeWellProfiles } from './store.js';
 
 export interface ProfileSummary {
   featureSet: string;
@@ -24,27 +24,58 @@ function metaFor(db: DB, wellIds: number[]): WellMeta[] {
   });
 }
 
+/** Raw and normalised well profiles and the sphering transform, in one transaction. */
+function writeNormalized(db: DB, featureSetId: number, wellIds: number[], raw: Matrix, n: ReturnType<typeof normalizeProfiles>): void {
+  const { mean, matrix, controls } = n.transform;
+  db.transaction(() => {
+    writeWellProfiles(db, featureSetId, wellIds, raw.cols, raw.data, n.sphered.data);
+    db.prepare('INSERT OR REPLACE INTO sphering (feature_set_id, mean, matrix, fitted_on) VALUES (?, ?, ?, ?)').run(
+      featureSetId,
+      Buffer.from(mean.buffer, mean.byteOffset, mean.byteLength),
+      Buffer.from(matrix.buffer, matrix.byteOffset, matrix.byteLength),
+      controls,
+    );
+  })();
+}
+
 /** Site vectors → well means → per-plate robust MAD vs DMSO → ZCA on controls; raw and normalised are both stored. */
 export function buildProfiles(db: DB, featureSetId: number): ProfileSummary {
   const fs = featureSets(db).find((f) => f.id === featureSetId);
   if (!fs) throw new Error(`no feature set ${featureSetId}`);
+  if (fs.kind === 'imported') return buildImportedProfiles(db, featureSetId);
   const sites = loadSiteVectors(db, featureSetId);
   const agg = aggregateWells(createMatrix(sites.rows, sites.cols, sites.data), sites.wellIds);
   const meta = metaFor(db, agg.wellIds);
   const n = normalizeProfiles(agg.profiles, meta);
-  db.transaction(() => {
-    writeWellProfiles(db, featureSetId, agg.wellIds, agg.profiles.cols, agg.profiles.data, n.sphered.data);
-    db.prepare('INSERT OR REPLACE INTO sphering (feature_set_id, mean, matrix, fitted_on) VALUES (?, ?, ?, ?)').run(
-      featureSetId,
-      Buffer.from(n.transform.mean.buffer, n.transform.mean.byteOffset, n.transform.mean.byteLength),
-      Buffer.from(n.transform.matrix.buffer, n.transform.matrix.byteOffset, n.transform.matrix.byteLength),
-      n.transform.controls,
-    );
-  })();
+  writeNormalized(db, featureSetId, agg.wellIds, agg.profiles, n);
   return {
     featureSet: fs.name,
     wells: agg.wellIds.length,
     dim: agg.profiles.cols,
+    controlWells: meta.filter((m) => m.pertType === 'negcon').length,
+    spheringReference: n.spheringReference,
+    fallbackPlates: n.madReport.fallbackPlates.length,
+  };
+}
+
+/**
+ * An imported feature set (`micon import-profiles`): its rows are already well-level, so the well
+ * means are the imported values themselves (joined to the project's wells by plate and well name);
+ * then the same per-plate robust MAD vs DMSO and ZCA on controls as every other set.
+ */
+export function buildImportedProfiles(db: DB, featureSetId: number): ProfileSummary {
+  const fs = featureSets(db).find((f) => f.id === featureSetId);
+  if (!fs) throw new Error(`no feature set ${featureSetId}`);
+  if (fs.kind !== 'imported') throw new Error(`feature set ${fs.name} is not imported (${fs.kind})`);
+  const input = loadImportedWellFeatures(db, featureSetId);
+  const profiles = createMatrix(input.rows, input.rows ? input.cols : fs.dim, input.data);
+  const meta = metaFor(db, input.wellIds);
+  const n = normalizeProfiles(profiles, meta);
+  writeNormalized(db, featureSetId, input.wellIds, profiles, n);
+  return {
+    featureSet: fs.name,
+    wells: input.rows,
+    dim: profiles.cols,
     controlWells: meta.filter((m) => m.pertType === 'negcon').length,
     spheringReference: n.spheringReference,
     fallbackPlates: n.madReport.fallbackPlates.length,

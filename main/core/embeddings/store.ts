@@ -117,3 +117,45 @@ export function loadWellProfiles(db: DB, featureSetId: number, which: 'raw' | 'n
   rows.forEach((r, i) => data.set(f32(r.v), i * cols));
   return { wellIds: rows.map((r) => r.well_id), rows: rows.length, cols, data };
 }
+
+/** Original feature (column) names of a feature set, where it has them (imported sets); else null. */
+export function featureNames(db: DB, featureSetId: number): string[] | null {
+  const rows = db.prepare('SELECT name FROM feature_names WHERE feature_set_id = ? ORDER BY idx').all(featureSetId) as { name: string }[];
+  return rows.length ? rows.map((r) => r.name) : null;
+}
+
+export function setFeatureNames(db: DB, featureSetId: number, names: string[]): void {
+  db.prepare('DELETE FROM feature_names WHERE feature_set_id = ?').run(featureSetId);
+  const ins = db.prepare('INSERT INTO feature_names (feature_set_id, idx, name) VALUES (?, ?, ?)');
+  names.forEach((n, i) => ins.run(featureSetId, i, n));
+}
+
+export interface ImportedWellRow {
+  plate: string;
+  well: string;
+  /** Input rows (cells, sites) averaged into this well. */
+  nRows: number;
+  vec: Float32Array;
+}
+
+/** Store an imported set's well-level input (keyed by plate and well name). Call inside a transaction. */
+export function writeImportedWellFeatures(db: DB, featureSetId: number, rows: ImportedWellRow[]): void {
+  db.prepare('DELETE FROM imported_well_features WHERE feature_set_id = ?').run(featureSetId);
+  const ins = db.prepare('INSERT INTO imported_well_features (feature_set_id, plate, well, n_rows, vec) VALUES (?, ?, ?, ?, ?)');
+  for (const r of rows) ins.run(featureSetId, r.plate, r.well, r.nRows, blob(r.vec));
+}
+
+/** An imported set's well-level input joined to the project's current wells, ascending well id. */
+export function loadImportedWellFeatures(db: DB, featureSetId: number): { wellIds: number[]; rows: number; cols: number; data: Float32Array; unmatched: number } {
+  const all = (db.prepare('SELECT COUNT(*) n FROM imported_well_features WHERE feature_set_id = ?').get(featureSetId) as { n: number }).n;
+  const rows = db
+    .prepare(
+      `SELECT w.id AS well_id, f.vec FROM imported_well_features f JOIN plates p ON p.name = f.plate JOIN wells w ON w.plate_id = p.id AND w.well = f.well
+        WHERE f.feature_set_id = ? ORDER BY w.id`,
+    )
+    .all(featureSetId) as { well_id: number; vec: Buffer }[];
+  const cols = rows.length ? rows[0].vec.byteLength / 4 : 0;
+  const data = new Float32Array(rows.length * cols);
+  rows.forEach((r, i) => data.set(f32(r.vec), i * cols));
+  return { wellIds: rows.map((r) => r.well_id), rows: rows.length, cols, data, unmatched: all - rows.length };
+}

@@ -3,6 +3,7 @@
 // checkpoint or the new one, never a torn file. `latest.json` is replaced the same way.
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../util/atomic-file.js';
 
 export interface TensorData {
   shape: number[];
@@ -16,26 +17,6 @@ export interface Checkpoint<M = Record<string, unknown>> {
 }
 
 const MAGIC = 'MICONCK1';
-
-function writeAtomic(file: string, bytes: Uint8Array | string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  // The rename itself is durable only once the directory entry is flushed.
-  try {
-    const dfd = fs.openSync(path.dirname(file), 'r');
-    fs.fsyncSync(dfd);
-    fs.closeSync(dfd);
-  } catch {
-    /* some filesystems refuse fsync on directories; the rename is still atomic */
-  }
-}
 
 /** Serialise: magic, header length, JSON header {step, meta, index}, then the float32 payloads. */
 export function encodeCheckpoint(ck: Checkpoint): Buffer {
@@ -54,7 +35,10 @@ export function encodeCheckpoint(ck: Checkpoint): Buffer {
   out.fill(0x20, MAGIC.length + 4 + header.length, MAGIC.length + 4 + header.length + pad);
   const base = MAGIC.length + 4 + header.length + pad;
   for (const [i, t] of Object.values(ck.tensors).entries()) {
-    Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).copy(out, base + index[i].offset * 4);
+    // By value, not by bytes: tfjs hands int32 tensors (Adam's step count) back as an Int32Array,
+    // whose bit patterns read as float32 would be denormals (step 400 → 5.6e-43).
+    const f32 = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>);
+    Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength).copy(out, base + index[i].offset * 4);
   }
   return out;
 }
@@ -77,18 +61,24 @@ export function decodeCheckpoint<M>(buf: Buffer, file = 'checkpoint'): Checkpoin
   return { step: header.step, meta: header.meta, tensors };
 }
 
-/** Write step N's checkpoint and point latest.json at it; keeps the newest `keep` files. */
+/**
+ * Write step N's checkpoint and point latest.json at it; keeps the newest `keep` files up to step N.
+ * Files of later steps belong to an earlier run that this one replaced (trained afresh without
+ * --resume): latest.json no longer leads to them, so they go too — and can never push out the file
+ * just written.
+ */
 export function saveCheckpoint(dir: string, ck: Checkpoint, keep = 2): string {
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `step-${String(ck.step).padStart(8, '0')}.ckpt`);
-  writeAtomic(file, encodeCheckpoint(ck));
-  writeAtomic(path.join(dir, 'latest.json'), JSON.stringify({ step: ck.step, file: path.basename(file) }) + '\n');
-  const old = fs
-    .readdirSync(dir)
-    .filter((f) => /^step-\d+\.ckpt$/.test(f))
-    .sort()
-    .slice(0, -keep);
-  for (const f of old) fs.rmSync(path.join(dir, f), { force: true });
+  const name = `step-${String(ck.step).padStart(8, '0')}.ckpt`;
+  const file = path.join(dir, name);
+  writeFileAtomic(file, encodeCheckpoint(ck));
+  writeFileAtomic(path.join(dir, 'latest.json'), JSON.stringify({ step: ck.step, file: name }) + '\n');
+  const files = fs.readdirSync(dir);
+  const all = files.filter((f) => /^step-\d+\.ckpt$/.test(f)).sort();
+  const kept = all.filter((f) => f <= name).slice(-keep);
+  for (const f of all) if (!kept.includes(f)) fs.rmSync(path.join(dir, f), { force: true });
+  // Half-written temporaries of a process killed mid-write (never renamed, so never read).
+  for (const f of files) if (/\.tmp-\d+$/.test(f) && !f.endsWith(`.tmp-${process.pid}`)) fs.rmSync(path.join(dir, f), { force: true });
   return file;
 }
 

@@ -8,7 +8,7 @@ import { JobCancelled } from '../jobs/protocol.js';
 import { InputError } from '../types.js';
 import { selectBackend, type BackendPreference } from './backend.js';
 import { loadLatestCheckpoint, saveCheckpoint, type TensorData } from './checkpoint.js';
-import { makeConfig, type MiconConfig, type ModelKind } from './config.js';
+import { makeConfig, type ConfigOverrides, type MiconConfig, type ModelKind } from './config.js';
 import { DEFAULT_IMAGE_ENCODER } from './encoder-spec.js';
 import { createModel, disposeModel, loadParamData, paramData } from './model.js';
 import { trainStep } from './objective.js';
@@ -32,6 +32,10 @@ export interface TrainOptions {
   /** Where checkpoints go; default `<project>.d/checkpoints/<model name>`. */
   checkpointDir?: string;
   projectPath: string;
+  /** Overrides merged into the defaults (head size, temperature, loss weights …); checkpoints record the result. */
+  config?: ConfigOverrides;
+  /** Store the model under this name instead of the kind's (to compare configurations side by side). */
+  name?: string;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -81,7 +85,7 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   const t0 = performance.now();
   const encoder = o.encoder ?? 'features';
   const d = TRAIN_DEFAULTS[encoder];
-  const name = modelName(o.model, encoder);
+  const name = o.name ?? modelName(o.model, encoder);
   const ckDir = o.checkpointDir ?? path.join(`${o.projectPath}.d`, 'checkpoints', name);
   const backend = await selectBackend(o.backend ?? 'tensorflow');
   const gpu = backend.name === 'tensorflow' && /gpu|cuda/i.test(backend.detail);
@@ -109,6 +113,7 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
       // weight gradient (2048 × hidden) sets the step time: keep it narrow on CPU, as screens of a
       // few dozen compounds need little capacity anyway.
       molecule: { hidden: gpuOrNative(backend.name) ? 256 : 64 },
+      ...o.config,
     });
   if (resumed && resumed.meta.config.model !== o.model) throw new InputError(`${ckDir} holds a ${resumed.meta.config.model} checkpoint, not ${o.model}`);
   const model = createModel(config);

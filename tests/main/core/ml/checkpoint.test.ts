@@ -20,12 +20,28 @@ describe('checkpoints', () => {
     expect(back.tensors['adam/m0'].shape).toEqual([2]);
   });
 
+  it('stores integer tensors by value (Adam\'s int32 step count must survive a resume)', () => {
+    const back = decodeCheckpoint(encodeCheckpoint({ step: 400, meta: {}, tensors: { 'opt:iter': { shape: [], data: Int32Array.of(400) as unknown as Float32Array } } }));
+    expect(Array.from(back.tensors['opt:iter'].data)).toEqual([400]);
+  });
+
   it('saves atomically, keeps the newest two, and loads the latest', () => {
     const d = path.join(dir, 'run');
     for (const s of [10, 20, 30]) saveCheckpoint(d, ck(s));
     expect(fs.readdirSync(d).sort()).toEqual(['latest.json', 'step-00000020.ckpt', 'step-00000030.ckpt']);
     expect(loadLatestCheckpoint(d)!.step).toBe(30);
     expect(loadLatestCheckpoint(path.join(dir, 'none'))).toBeNull();
+  });
+
+  it('a fresh run over an abandoned one keeps its own checkpoint, never the stale later ones or torn temporaries', () => {
+    const d = path.join(dir, 'rerun');
+    for (const s of [100, 200]) saveCheckpoint(d, ck(s));
+    saveCheckpoint(d, ck(50));
+    expect(fs.readdirSync(d).sort()).toEqual(['latest.json', 'step-00000050.ckpt']);
+    expect(loadLatestCheckpoint(d)!.step).toBe(50);
+    fs.writeFileSync(path.join(d, 'step-00000070.ckpt.tmp-999999999'), 'torn by kill -9');
+    saveCheckpoint(d, ck(60));
+    expect(fs.readdirSync(d).sort()).toEqual(['latest.json', 'step-00000050.ckpt', 'step-00000060.ckpt']);
   });
 
   it('says so when a checkpoint file is truncated', () => {

@@ -1,0 +1,43 @@
+// `micon import-profiles` and `micon export`: profiles in and out, pycytominer-style.
+import fs from 'node:fs';
+import { openProject } from '../core/db/open.js';
+import { exportProfiles, type ProfileKind } from '../core/embeddings/export-profiles.js';
+import { importProfiles } from '../core/embeddings/import-profiles.js';
+import type { TableFormat } from '../core/embeddings/profile-table.js';
+import { InputError } from '../core/types.js';
+import { emit, formatProblems } from './output.js';
+
+export async function runImportProfiles(file: string, o: { db: string; name: string; replace?: boolean; allowUnmatched?: boolean; json?: boolean }): Promise<void> {
+  if (!fs.existsSync(o.db)) throw new InputError(`${o.db}: no such project file; run micon ingest first`);
+  const db = openProject(o.db);
+  try {
+    const r = await importProfiles(db, file, { name: o.name, replace: !!o.replace, allowUnmatched: !!o.allowUnmatched });
+    emit(!!o.json, r, () =>
+      [
+        `${r.replaced ? 'replaced' : 'imported'} feature set "${r.featureSet}" from ${r.file} (${r.format}): ${r.rows} rows → ${r.wells} wells on ${r.plates} plates × ${r.features} features`,
+        r.averagedWells ? `averaged: ${r.averagedWells} wells had several rows (up to ${r.maxRowsPerWell}: cells or sites); their mean is the well's profile` : 'one row per well',
+        r.droppedFeatures.length ? `dropped ${r.droppedFeatures.length} features with missing values (NaN/empty), as pycytominer does` : 'no features dropped',
+        r.unmatchedRows ? `skipped ${r.unmatchedRows} rows without a project well` : '',
+        r.ignoredColumns.length ? `ignored text columns: ${r.ignoredColumns.join(', ')}` : '',
+        `profiles: ${r.profiles.wells} wells, MAD vs DMSO per plate, ZCA on ${r.profiles.controlWells} ${r.profiles.spheringReference} wells; micon eval now includes "${r.featureSet}"`,
+        formatProblems(r.problems),
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+export async function runExport(o: { db: string; out: string; format?: TableFormat; features?: string; raw?: boolean; normalized?: boolean; json?: boolean }): Promise<void> {
+  if (!fs.existsSync(o.db)) throw new InputError(`${o.db}: no such project file`);
+  const db = openProject(o.db);
+  try {
+    const profile: ProfileKind = o.raw ? 'raw' : 'normalized';
+    const r = await exportProfiles(db, o.out, { format: o.format, features: o.features, profile });
+    emit(!!o.json, r, () => `wrote ${r.file} (${r.format}): ${r.wells} wells × ${r.features} ${r.profile} features of "${r.featureSet}" after ${r.metadataColumns.length} Metadata_* columns`);
+  } finally {
+    db.close();
+  }
+}
