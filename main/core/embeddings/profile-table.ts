@@ -4,7 +4,6 @@
 import { parse } from 'csv-parse';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import readline from 'node:readline';
 import { PassThrough, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
