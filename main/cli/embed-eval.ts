@@ -1,23 +1,25 @@
 import { openProject } from '../core/db/open.js';
-import { embedHandcrafted } from '../core/embeddings/handcrafted.js';
-import { buildProfiles, evaluateAll, type EvalResult } from '../core/embeddings/profiles.js';
+import { evaluateAll, type EvalResult } from '../core/embeddings/profiles.js';
 import { featureSets } from '../core/embeddings/store.js';
+import { embedAll } from '../core/jobs/embed.js';
 import { InputError } from '../core/types.js';
 import { emit } from './output.js';
 
 export async function runEmbed(o: { db: string; json?: boolean }): Promise<void> {
   const db = openProject(o.db);
   try {
-    if (!(db.prepare('SELECT COUNT(*) n FROM site_arrays').get() as { n: number }).n) throw new InputError(`${o.db}: no ingested sites to embed; run micon ingest first`);
     const tty = !o.json && process.stderr.isTTY;
-    const t0 = performance.now();
-    const hc = embedHandcrafted(db, { onProgress: tty ? (d, t) => process.stderr.write(`\rhandcrafted features ${d}/${t}   `) : undefined });
-    if (tty) process.stderr.write('\r\x1b[K');
-    const { embedModels } = await import('../core/embeddings/models.js');
-    const models = await embedModels(db);
-    const profiles = featureSets(db).map((f) => buildProfiles(db, f.id));
-    const seconds = (performance.now() - t0) / 1000;
-    emit(!!o.json, { featureSets: profiles, handcrafted: hc, models, seconds }, () =>
+    const r = await embedAll(db, {
+      label: o.db,
+      onProgress: tty
+        ? (p) => {
+            if (p.stage === 'handcrafted') process.stderr.write(`\rhandcrafted features ${p.done}/${p.total}   `);
+            else if (p.stage === 'models' && p.done === 0) process.stderr.write('\r\x1b[K');
+          }
+        : undefined,
+    });
+    const { featureSets: profiles, models, seconds } = r;
+    emit(!!o.json, r, () =>
       [
         ...profiles.map((p) => `${p.featureSet.padEnd(14)} ${p.wells} well profiles × ${p.dim} (MAD vs DMSO per plate, ZCA on ${p.controlWells} ${p.spheringReference} wells)`),
         ...models.map((m) => `  ${m.name}: ${m.sites} sites embedded with onnxruntime (${m.provider}), ${Math.round(m.sitesPerSecond)} sites/s`),

@@ -3,6 +3,7 @@ import { openProject } from '../core/db/open.js';
 import type { BackendPreference } from '../core/ml/backend.js';
 import type { ModelKind } from '../core/ml/config.js';
 import { train, type EncoderKind } from '../core/ml/train.js';
+import { InputError } from '../core/types.js';
 import { emit } from './output.js';
 
 export interface TrainCliOptions {
@@ -14,7 +15,20 @@ export interface TrainCliOptions {
   seed: string;
   backend?: BackendPreference;
   resume?: boolean;
+  checkpointEvery?: string;
   json?: boolean;
+}
+
+function integer(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InputError(`${flag} must be an integer, not ${JSON.stringify(v)}`);
+  return n;
+}
+
+function positiveInt(v: string, flag: string): number {
+  const n = integer(v, flag);
+  if (n < 1) throw new InputError(`${flag} must be a positive integer, not ${JSON.stringify(v)}`);
+  return n;
 }
 
 export async function runTrain(o: TrainCliOptions): Promise<void> {
@@ -28,11 +42,12 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
     const r = await train(db, {
       model: o.model,
       encoder: o.encoder,
-      steps: o.steps ? Number(o.steps) : undefined,
-      batchCompounds: o.batch ? Number(o.batch) : undefined,
-      seed: Number(o.seed),
+      steps: o.steps ? positiveInt(o.steps, '--steps') : undefined,
+      batchCompounds: o.batch ? positiveInt(o.batch, '--batch') : undefined,
+      seed: integer(o.seed, '--seed'),
       backend: o.backend,
       resume: !!o.resume,
+      checkpointEvery: o.checkpointEvery ? positiveInt(o.checkpointEvery, '--checkpoint-every') : undefined,
       projectPath: path.resolve(o.db),
       signal: abort.signal,
       onProgress: o.json

@@ -2,6 +2,7 @@
 // browser mode over HTTP+WebSocket) carry exactly these requests and events, validated with zod on
 // the receiving side. Add a request here and TypeScript shows every place that must handle it.
 import { z } from 'zod';
+import { TrainProgress } from '../jobs/protocol.js';
 
 export const ChannelInfo = z.object({
   name: z.string(),
@@ -83,6 +84,8 @@ export const JobProgress = z.object({
   done: z.number(),
   total: z.number(),
   metrics: z.record(z.string(), z.number()).optional(),
+  /** Training jobs: the step, every loss term, samples/s and the tfjs backend (see jobs/protocol.ts). */
+  train: TrainProgress.optional(),
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 

@@ -12,11 +12,24 @@ export const ToJob = z.discriminatedUnion('type', [
 ]);
 export type ToJob = z.infer<typeof ToJob>;
 
+/** A training step as the job reports it: every loss term by name, throughput, and the tfjs backend that runs. */
+export const TrainProgress = z.object({
+  step: z.number().int().nonnegative(),
+  steps: z.number().int().nonnegative(),
+  loss: z.number(),
+  terms: z.record(z.string(), z.number()),
+  samplesPerSecond: z.number().nonnegative(),
+  backend: z.string(),
+});
+export type TrainProgress = z.infer<typeof TrainProgress>;
+
 export const Progress = z.object({
   stage: z.string(),
   done: z.number(),
   total: z.number(),
   metrics: z.record(z.string(), z.number()).optional(),
+  /** Typed detail for training jobs (metrics carries the same numbers flat, for generic progress bars). */
+  train: TrainProgress.optional(),
 });
 export type Progress = z.infer<typeof Progress>;
 

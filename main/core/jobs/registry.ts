@@ -1,9 +1,41 @@
+import path from 'node:path';
+import { z } from 'zod';
 import { openProject } from '../db/open.js';
+import { embedHandcrafted, HANDCRAFTED } from '../embeddings/handcrafted.js';
+import { featureSetByName } from '../embeddings/store.js';
 import { ingestFolder } from '../ingest/ingest.js';
+import { InputError } from '../types.js';
+import { embedAll } from './embed.js';
 import type { JobFn, JobKind } from './protocol.js';
 import { throwIfCancelled } from './protocol.js';
 
 const str = (p: Record<string, unknown>, k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
+
+/** What a `train` job accepts (the CLI's `train` options, typed). */
+export const TrainJobParams = z.object({
+  db: z.string().min(1),
+  model: z.enum(['micon', 'image_only', 'clip']).default('micon'),
+  encoder: z.enum(['features', 'cnn']).default('features'),
+  steps: z.number().int().positive().optional(),
+  batchCompounds: z.number().int().positive().optional(),
+  seed: z.number().int().optional(),
+  backend: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
+  resume: z.boolean().optional(),
+  checkpointEvery: z.number().int().positive().optional(),
+  checkpointDir: z.string().optional(),
+});
+export type TrainJobParams = z.input<typeof TrainJobParams>;
+
+export const EmbedJobParams = z.object({ db: z.string().min(1) });
+
+function parseParams<T extends z.ZodType>(schema: T, kind: string, p: Record<string, unknown>): z.output<T> {
+  const r = schema.safeParse(p);
+  if (!r.success) throw new InputError(`${kind} job: ${r.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+// IPC carries JSON: a non-finite number would arrive as null and fail validation.
+const finite = (x: number) => (Number.isFinite(x) ? x : 0);
 
 /** Job kinds the job process can run; each opens its own connection to the project. */
 export const jobs: Partial<Record<JobKind, JobFn>> = {
@@ -20,6 +52,48 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
           ctx.progress({ stage: `${x.plate ?? ''} ${x.stage}`.trim(), done: x.done, total: x.total });
         },
       });
+    } finally {
+      db.close();
+    }
+  },
+  train: async (raw, ctx) => {
+    const p = parseParams(TrainJobParams, 'train', raw);
+    const db = openProject(p.db);
+    try {
+      // The feature head trains on hand-crafted features; computing them here (rather than inside
+      // train()) makes that stage visible and cancellable.
+      if (p.encoder === 'features' && !featureSetByName(db, HANDCRAFTED)) {
+        embedHandcrafted(db, { signal: ctx.signal, onProgress: (done, total) => ctx.progress({ stage: 'handcrafted', done, total }) });
+      }
+      throwIfCancelled(ctx.signal);
+      const { train } = await import('../ml/train.js');
+      return await train(db, {
+        model: p.model,
+        encoder: p.encoder,
+        steps: p.steps,
+        batchCompounds: p.batchCompounds,
+        seed: p.seed,
+        backend: p.backend,
+        resume: p.resume,
+        checkpointEvery: p.checkpointEvery,
+        checkpointDir: p.checkpointDir,
+        projectPath: path.resolve(p.db),
+        signal: ctx.signal,
+        onProgress: (t) => {
+          const terms = Object.fromEntries(Object.entries(t.terms).map(([k, v]) => [k, finite(v)]));
+          const train = { step: t.step, steps: t.steps, loss: finite(t.loss), terms, samplesPerSecond: Math.max(0, finite(t.samplesPerSecond)), backend: t.backend };
+          ctx.progress({ stage: 'train', done: t.step, total: t.steps, metrics: { ...terms, loss: train.loss, samplesPerSecond: train.samplesPerSecond }, train });
+        },
+      });
+    } finally {
+      db.close();
+    }
+  },
+  embed: async (raw, ctx) => {
+    const p = parseParams(EmbedJobParams, 'embed', raw);
+    const db = openProject(p.db);
+    try {
+      return await embedAll(db, { signal: ctx.signal, onProgress: ctx.progress, label: p.db });
     } finally {
       db.close();
     }

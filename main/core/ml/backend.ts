@@ -18,6 +18,8 @@ export interface BackendChoice {
   detail: string;
   /** Worker threads the backend computes with (1 for cpu and for wasm under Node). */
   threads: number;
+  /** wasm only: whether the SIMD binary runs. */
+  simd?: boolean;
   tried: BackendAttempt[];
 }
 
@@ -65,8 +67,9 @@ async function tryWasm(tried: BackendAttempt[], wasmPaths?: string): Promise<Bac
     await activate('wasm');
     // Under Node the threaded build needs cross-origin-isolated workers, so tfjs loads the SIMD single-thread binary.
     const threads = wasm.getThreadsCount();
+    const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     tried.push({ name: 'wasm', ok: true });
-    return { name: 'wasm', detail: `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm} (SIMD, ${threads} thread${threads === 1 ? '' : 's'})`, threads, tried };
+    return { name: 'wasm', detail: `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm} (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`, threads, simd, tried };
   } catch (e) {
     tried.push({ name: 'wasm', ok: false, error: message(e) });
     return null;

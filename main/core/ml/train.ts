@@ -134,7 +134,14 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   let windowStart = performance.now();
   let windowSamples = 0;
   try {
+    let lastYield = performance.now();
     for (let step = start; step < steps; step++) {
+      // Each step runs synchronously (dataSync), so let the event loop in now and then: that is how a
+      // cancel message or Ctrl-C reaches the signal.
+      if (performance.now() - lastYield > 50) {
+        await new Promise<void>((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
       if (o.signal?.aborted) throw new JobCancelled();
       const items = sampler.batch(batchCompounds, rng);
       const treatedIds = items.flatMap((it) => it.treated);

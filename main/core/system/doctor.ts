@@ -13,12 +13,40 @@ export interface Component {
   optional: boolean;
 }
 
+/** One tfjs backend (the `tensorflow` backend appears once per native package that provides it). */
+export interface TfBackendStatus {
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  package: string;
+  device: 'CUDA' | 'CPU';
+  available: boolean;
+  version?: string;
+  detail?: string;
+  /** Why it is not available (or was not probed). */
+  reason?: string;
+  threads?: number;
+  simd?: boolean;
+}
+
+export interface ExecutionProviderStatus {
+  name: string;
+  available: boolean;
+  reason?: string;
+}
+
 export interface DoctorReport {
   node: string;
   platform: string;
   cpus: number;
   memoryGiB: number;
   components: Component[];
+  threads: { cpus: number; wasm: number | null; onnxruntime: number };
+  tfjs: { version: string | null; backends: TfBackendStatus[] };
+  onnxruntime: { version: string | null; available: boolean; reason?: string; executionProviders: ExecutionProviderStatus[] };
+  /** What each job will run on here: training picks a tfjs backend, embedding an ORT execution provider. */
+  jobs: {
+    train: { backend: string; detail: string; threads: number; skipped: string[] } | { backend: null; error: string };
+    embed: { provider: string; threads: number; skipped: string | null } | { provider: null; error: string };
+  };
 }
 
 function version(pkg: string): string | undefined {
@@ -65,6 +93,10 @@ export async function doctor(): Promise<DoctorReport> {
       const { getRDKit } = await import('../chem/rdkit.js');
       return { version: (await getRDKit()).version() };
     }),
+    probe('onnxruntime-node', false, async () => {
+      const ort = await import('onnxruntime-node');
+      return { version: ort.env.versions.node ?? version('onnxruntime-node'), detail: `inference (embedding); built with ${ort.listSupportedBackends().map((b) => `${b.name}${b.bundled ? '' : ' (separate add-on)'}`).join(', ')}` };
+    }),
     probe(
       'electron',
       true,
@@ -97,11 +129,108 @@ export async function doctor(): Promise<DoctorReport> {
       return { version: version('@tensorflow/tfjs-node') };
     }, 'optional: native CPU training backend (downloads libtensorflow at install time)'),
   ]);
+  // After the component probes, one at a time: backends are process-wide state in tfjs.
+  const tfjs = await tfjsBackends();
+  const ort = await onnxRuntime();
+  const cpus = os.availableParallelism();
   return {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
-    cpus: os.availableParallelism(),
+    cpus,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     components,
+    threads: { cpus, wasm: tfjs.backends.find((b) => b.name === 'wasm')?.threads ?? null, onnxruntime: ort.threads },
+    tfjs: { version: tfjs.version, backends: tfjs.backends },
+    onnxruntime: { version: ort.version, available: ort.available, ...(ort.reason ? { reason: ort.reason } : {}), executionProviders: ort.executionProviders },
+    jobs: { train: tfjs.train, embed: ort.embed },
   };
+}
+
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
+/**
+ * Every tfjs backend with why it is or is not usable, and the one training picks: selectBackend's
+ * own order (tfjs-node-gpu → tfjs-node → wasm → cpu), so the answer cannot drift from what runs.
+ */
+async function tfjsBackends(): Promise<{ version: string | null; backends: TfBackendStatus[]; train: DoctorReport['jobs']['train'] }> {
+  let mod: typeof import('../ml/backend.js');
+  let tf: typeof import('@tensorflow/tfjs');
+  try {
+    [mod, tf] = await Promise.all([import('../ml/backend.js'), import('@tensorflow/tfjs')]);
+  } catch (e) {
+    const error = `@tensorflow/tfjs cannot be loaded: ${firstLine(e)}`;
+    return { version: null, backends: [], train: { backend: null, error } };
+  }
+  const backends: TfBackendStatus[] = [];
+  let train: DoctorReport['jobs']['train'];
+  let choice: Awaited<ReturnType<typeof mod.selectBackend>> | null = null;
+  try {
+    choice = await mod.selectBackend('tensorflow');
+    const skipped = choice.tried.filter((t) => !t.ok).map((t) => `${t.name}: ${t.error ?? 'failed'}`);
+    train = { backend: choice.name, detail: choice.detail, threads: choice.threads, skipped };
+  } catch (e) {
+    train = { backend: null, error: firstLine(e) };
+  }
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const) {
+    const device = pkg.endsWith('-gpu') ? ('CUDA' as const) : ('CPU' as const);
+    const t = choice?.tried.find((x) => x.name === pkg);
+    if (t?.ok) backends.push({ name: 'tensorflow', package: pkg, device, available: true, version: version(pkg), detail: choice!.detail, threads: choice!.threads });
+    else if (t) backends.push({ name: 'tensorflow', package: pkg, device, available: false, version: version(pkg), reason: t.error });
+    else backends.push({ name: 'tensorflow', package: pkg, device, available: false, version: version(pkg), reason: 'not probed: @tensorflow/tfjs-node-gpu provides the tensorflow backend' });
+  }
+  try {
+    const w = choice?.name === 'wasm' ? choice : await mod.selectBackend('wasm');
+    if (w.name !== 'wasm') throw new Error(w.tried.find((t) => t.name === 'wasm')?.error ?? 'did not load');
+    backends.push({ name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', device: 'CPU', available: true, version: version('@tensorflow/tfjs-backend-wasm'), detail: w.detail, threads: w.threads, simd: w.simd });
+  } catch (e) {
+    backends.push({ name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', device: 'CPU', available: false, version: version('@tensorflow/tfjs-backend-wasm'), reason: firstLine(e) });
+  }
+  try {
+    const c = await mod.selectBackend('cpu');
+    backends.push({ name: 'cpu', package: '@tensorflow/tfjs', device: 'CPU', available: true, version: tf.version_core, detail: c.detail, threads: c.threads });
+  } catch (e) {
+    backends.push({ name: 'cpu', package: '@tensorflow/tfjs', device: 'CPU', available: false, reason: firstLine(e) });
+  }
+  return { version: tf.version.tfjs ?? null, backends, train };
+}
+
+/**
+ * onnxruntime-node: version, execution providers (CPU always; CUDA only when its add-on is installed
+ * and a session actually loads on it), and the one embedding picks, found by the embedder itself
+ * on a one-node model.
+ */
+async function onnxRuntime(): Promise<{ version: string | null; available: boolean; reason?: string; threads: number; executionProviders: ExecutionProviderStatus[]; embed: DoctorReport['jobs']['embed'] }> {
+  const threads = os.availableParallelism();
+  let embedMod: typeof import('../ml/onnx-embed.js');
+  let tiny: Uint8Array;
+  try {
+    embedMod = await import('../ml/onnx-embed.js');
+    const { GraphBuilder } = await import('../ml/onnx-graph.js');
+    const g = new GraphBuilder();
+    g.op('Relu', ['x'], {}, 'y');
+    tiny = g.model('doctor', { name: 'x', dims: [1, 4] }, { name: 'y', dims: [1, 4] }, {});
+  } catch (e) {
+    const reason = `onnxruntime-node cannot be loaded: ${firstLine(e)}`;
+    return { version: version('onnxruntime-node') ?? null, available: false, reason, threads, executionProviders: [], embed: { provider: null, error: reason } };
+  }
+  const probe = async (ep: string): Promise<ExecutionProviderStatus> => {
+    try {
+      const e = await embedMod.createEmbedder(tiny, { executionProviders: [ep], threads: 1 });
+      await e.close();
+      return { name: ep, available: true };
+    } catch (e) {
+      return { name: ep, available: false, reason: firstLine(e).replace(/^no ONNX Runtime execution provider could load the model: /, '') };
+    }
+  };
+  const cuda = embedMod.cudaAddonStatus();
+  const executionProviders = [await probe('cpu'), cuda.available ? await probe('cuda') : { name: 'cuda', available: false, reason: cuda.reason }];
+  let embed: DoctorReport['jobs']['embed'];
+  try {
+    const e = await embedMod.createEmbedder(tiny);
+    await e.close();
+    embed = { provider: e.provider, threads, skipped: e.fallbackReason || null };
+  } catch (e) {
+    embed = { provider: null, error: firstLine(e) };
+  }
+  return { version: version('onnxruntime-node') ?? null, available: executionProviders[0].available, threads, executionProviders, embed };
 }

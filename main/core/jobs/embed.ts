@@ -1,0 +1,41 @@
+// The embedding step of the main job, shared by `micon embed` and the `embed` job: hand-crafted
+// features for every site, every trained model's ONNX image side through onnxruntime, then
+// normalised well profiles for each feature set. Progress per stage; cancellable between stages.
+import type { DB } from '../db/open.js';
+import { embedHandcrafted } from '../embeddings/handcrafted.js';
+import type { ModelEmbedding } from '../embeddings/models.js';
+import { buildProfiles, type ProfileSummary } from '../embeddings/profiles.js';
+import { featureSets } from '../embeddings/store.js';
+import { InputError } from '../types.js';
+import { throwIfCancelled, type Progress } from './protocol.js';
+
+export interface EmbedAllResult {
+  featureSets: ProfileSummary[];
+  handcrafted: { featureSetId: number; sites: number; dim: number };
+  models: ModelEmbedding[];
+  seconds: number;
+}
+
+export async function embedAll(db: DB, opts: { onProgress?: (p: Progress) => void; signal?: AbortSignal; label?: string } = {}): Promise<EmbedAllResult> {
+  const signal = opts.signal ?? new AbortController().signal;
+  const label = opts.label ?? 'project';
+  if (!(db.prepare('SELECT COUNT(*) n FROM site_arrays').get() as { n: number }).n) throw new InputError(`${label}: no ingested sites to embed; run micon ingest first`);
+  const t0 = performance.now();
+  const handcrafted = embedHandcrafted(db, { signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'handcrafted', done, total }) });
+  throwIfCancelled(signal);
+  const trained = (db.prepare("SELECT COUNT(*) n FROM models WHERE onnx IS NOT NULL AND status = 'trained'").get() as { n: number }).n;
+  opts.onProgress?.({ stage: 'models', done: 0, total: trained });
+  // onnxruntime is loaded only when there is a model to run.
+  const { embedModels } = await import('../embeddings/models.js');
+  const models = await embedModels(db);
+  opts.onProgress?.({ stage: 'models', done: models.length, total: trained });
+  throwIfCancelled(signal);
+  const sets = featureSets(db);
+  const profiles: ProfileSummary[] = [];
+  for (const [i, f] of sets.entries()) {
+    profiles.push(buildProfiles(db, f.id));
+    opts.onProgress?.({ stage: 'profiles', done: i + 1, total: sets.length });
+    throwIfCancelled(signal);
+  }
+  return { featureSets: profiles, handcrafted, models, seconds: (performance.now() - t0) / 1000 };
+}
