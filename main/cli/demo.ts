@@ -4,8 +4,7 @@ import { generateDemo } from '../core/demo/generate.js';
 import { openProject } from '../core/db/open.js';
 import { embedHandcrafted } from '../core/embeddings/handcrafted.js';
 import { embedModels } from '../core/embeddings/models.js';
-import { buildProfiles, evaluateAll } from '../core/embeddings/profiles.js';
-import { featureSets } from '../core/embeddings/store.js';
+import { buildAllProfiles, evaluateAll } from '../core/embeddings/profiles.js';
 import { train } from '../core/ml/train.js';
 import { createSplit } from '../core/split/split.js';
 import { formatEval } from './embed-eval.js';
@@ -66,7 +65,7 @@ export async function runDemo(o: { out: string; size: 'small' | 'default'; json?
       trained.push(r);
     }
     const embedded = await embedModels(project);
-    for (const f of featureSets(project)) buildProfiles(project, f.id);
+    buildAllProfiles(project);
     log(`6/6 embedded every site (${embedded.map((e) => `${e.name}: onnxruntime ${e.provider}`).join(', ')}) and evaluated`);
     const evaluation = evaluateAll(project);
     const seconds = (performance.now() - t0) / 1000;

@@ -3,6 +3,8 @@ import type { MiconConfig } from '../ml/config.js';
 import { createEmbedder } from '../ml/onnx-embed.js';
 import { SiteImages } from '../ml/site-images.js';
 import { normalizedSiteFeatures } from '../ml/train-data.js';
+import { createFusionSet } from './fusion.js';
+import { HANDCRAFTED } from './handcrafted.js';
 import { insertSiteVector, replaceFeatureSet, siteInfo } from './store.js';
 
 export interface ModelEmbedding {
@@ -60,16 +62,11 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
       const dim = vectors.values().next().value!.length;
       const fsId = replaceFeatureSet(db, { name: m.name, kind: 'model', dim, version: null, modelId: m.id });
       for (const [id, v] of vectors) insertSiteVector(db, fsId, id, v);
+      // The head's profiles next to the features it refines, fused at the profile level (fusion.ts).
       if (feats) {
         const both = `${m.name}+handcrafted`;
         names.push(both);
-        const cat = replaceFeatureSet(db, { name: both, kind: 'model', dim: dim + feats.dim, version: null, modelId: m.id });
-        for (const [id, v] of vectors) {
-          const row = new Float32Array(dim + feats.dim);
-          row.set(feats.bySite.get(id)!, 0);
-          row.set(v, feats.dim);
-          insertSiteVector(db, cat, id, row);
-        }
+        createFusionSet(db, both, [HANDCRAFTED, m.name], m.id);
       }
     })();
     out.push({ name: m.name, featureSets: names, sites: vectors.size, provider: embedder.provider, providerNote: embedder.fallbackReason ?? null, sitesPerSecond: vectors.size / seconds });

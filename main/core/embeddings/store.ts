@@ -5,7 +5,8 @@ import type { DB } from '../db/open.js';
 export interface FeatureSetInfo {
   id: number;
   name: string;
-  kind: 'model' | 'handcrafted' | 'imported';
+  /** `fusion`: profiles built from other sets' profiles (see fusion.ts); `version` names the parts. */
+  kind: 'model' | 'handcrafted' | 'imported' | 'fusion';
   dim: number;
   version: string | null;
   modelId: number | null;

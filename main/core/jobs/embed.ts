@@ -4,8 +4,7 @@
 import type { DB } from '../db/open.js';
 import { embedHandcrafted } from '../embeddings/handcrafted.js';
 import type { ModelEmbedding } from '../embeddings/models.js';
-import { buildProfiles, type ProfileSummary } from '../embeddings/profiles.js';
-import { featureSets } from '../embeddings/store.js';
+import { buildAllProfiles, type ProfileSummary } from '../embeddings/profiles.js';
 import { InputError } from '../types.js';
 import { throwIfCancelled, type Progress } from './protocol.js';
 
@@ -30,12 +29,9 @@ export async function embedAll(db: DB, opts: { onProgress?: (p: Progress) => voi
   const models = await embedModels(db);
   opts.onProgress?.({ stage: 'models', done: models.length, total: trained });
   throwIfCancelled(signal);
-  const sets = featureSets(db);
-  const profiles: ProfileSummary[] = [];
-  for (const [i, f] of sets.entries()) {
-    profiles.push(buildProfiles(db, f.id));
-    opts.onProgress?.({ stage: 'profiles', done: i + 1, total: sets.length });
+  const profiles = buildAllProfiles(db, (_s, done, total) => {
+    opts.onProgress?.({ stage: 'profiles', done, total });
     throwIfCancelled(signal);
-  }
+  });
   return { featureSets: profiles, handcrafted, models, seconds: (performance.now() - t0) / 1000 };
 }

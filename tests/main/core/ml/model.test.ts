@@ -17,9 +17,9 @@ describe('MICON model', () => {
   });
   afterAll(() => expect(tf.memory().numTensors).toBe(before));
 
-  it('defaults follow the reference: Morgan 2048 bits, temperature 1.0, CNN image side', () => {
+  it('defaults follow the reference: Morgan 2048 bits, SupCon temperature 0.1, CNN image side', () => {
     expect(DEFAULT_CONFIG.molecule.fpBits).toBe(2048);
-    expect(DEFAULT_CONFIG.loss.temperature).toBe(1);
+    expect(DEFAULT_CONFIG.loss.temperature).toBe(0.1);
     expect(makeConfig({ loss: { temperature: 0.5 } }).loss).toEqual({ ...DEFAULT_CONFIG.loss, temperature: 0.5 });
   });
 
