@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `micon` command line: the same core the app uses, scriptable. See DESIGN.md "CLI contract".
 import { Command, Option } from 'commander';
+import { runCrossValidate } from './cli/cross-validate.js';
 import { runDemo, runDemoData } from './cli/demo.js';
 import { runDoctor } from './cli/doctor.js';
 import { runEmbed, runEval } from './cli/embed-eval.js';
@@ -91,12 +92,26 @@ program
   .requiredOption('--db <file>', 'project file (.micon)')
   .option('--holdout-fraction <x>', 'fraction of treated compounds (with replicates) to hold out', undefined)
   .option('--holdout-compounds <file>', 'file with one compound id per line to hold out')
+  .option('--folds <k>', 'k-fold over compounds (with --fold): hold out one of k parts')
+  .option('--fold <i>', 'which part to hold out, 1..k', '1')
   .option('--seed <n>', 'random seed', '1')
   .option('--json', 'print one JSON object')
   .action((o) => {
-    if (o.holdoutFraction === undefined && !o.holdoutCompounds) o.holdoutFraction = '0.25';
+    if (o.folds === undefined) delete o.fold;
+    if (o.holdoutFraction === undefined && !o.holdoutCompounds && o.folds === undefined) o.holdoutFraction = '0.25';
     runSplit(o);
   });
+
+program
+  .command('cross-validate')
+  .description('k-fold over compounds: hold each compound out once, retrain micon/image_only/clip per fold on a copy of the project, pool the held-out numbers')
+  .requiredOption('--db <file>', 'project file (.micon), ingested; it is not modified')
+  .option('--folds <k>', 'number of folds', '3')
+  .option('--seed <n>', 'seed for the fold assignment and training', '1')
+  .option('--steps <n>', 'training steps per model (default: the training default)')
+  .option('--permutations <n>', 'mAP permutation null size per compound', '100')
+  .option('--json', 'print one JSON object')
+  .action((o) => runCrossValidate(o));
 
 program
   .command('import-profiles')

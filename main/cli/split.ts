@@ -2,12 +2,14 @@ import { openProject } from '../core/db/open.js';
 import { createSplit } from '../core/split/split.js';
 import { emit } from './output.js';
 
-export function runSplit(o: { db: string; holdoutFraction?: string; holdoutCompounds?: string; seed: string; json?: boolean }): void {
+export function runSplit(o: { db: string; holdoutFraction?: string; holdoutCompounds?: string; folds?: string; fold?: string; seed: string; json?: boolean }): void {
   const db = openProject(o.db);
   try {
     const s = createSplit(db, {
       holdoutFraction: o.holdoutFraction !== undefined ? Number(o.holdoutFraction) : undefined,
       holdoutCompoundsFile: o.holdoutCompounds,
+      folds: o.folds !== undefined ? Number(o.folds) : undefined,
+      fold: o.fold !== undefined ? Number(o.fold) - 1 : undefined,
       seed: Number(o.seed),
     });
     emit(!!o.json, { split: s.splitId, heldout_compounds: s.heldout.length, trained_compounds: s.train.length, heldout: s.heldout }, () =>

@@ -35,6 +35,9 @@ function shuffled<T>(xs: T[], seed: number): T[] {
 export interface SplitOptions {
   holdoutFraction?: number;
   holdoutCompoundsFile?: string;
+  /** K-fold over compounds: the eligible compounds, shuffled by `seed`, cut into `folds` parts; hold out part `fold` (0-based). */
+  folds?: number;
+  fold?: number;
   seed?: number;
 }
 
@@ -60,6 +63,15 @@ export function createSplit(db: DB, opts: SplitOptions): SplitResult {
     }
     heldout = new Set(wanted);
     method = 'list';
+  } else if (opts.folds !== undefined) {
+    const k = opts.folds;
+    const i = opts.fold ?? 0;
+    if (!(Number.isInteger(k) && k >= 2)) throw new InputError(`--folds must be an integer ≥ 2 (got ${opts.folds})`);
+    if (!(Number.isInteger(i) && i >= 0 && i < k)) throw new InputError(`--fold must be an integer from 1 to ${k} (got ${Number.isFinite(i) ? i + 1 : '?'})`);
+    const eligible = shuffled(all.filter((c) => c.wells >= 2), opts.seed ?? 1);
+    if (eligible.length < k) throw new InputError(`${eligible.length} compounds with replicates cannot be cut into ${k} folds`);
+    heldout = new Set(eligible.filter((_, j) => j % k === i).map((c) => c.compoundId));
+    method = 'fold';
   } else {
     const f = opts.holdoutFraction ?? 0.25;
     if (!(f > 0 && f < 1)) throw new InputError(`--holdout-fraction must be between 0 and 1 (got ${opts.holdoutFraction})`);
@@ -75,7 +87,7 @@ export function createSplit(db: DB, opts: SplitOptions): SplitResult {
     const splitId = Number(
       db
         .prepare('INSERT INTO splits (created_at, method, seed, params, active) VALUES (?, ?, ?, ?, 1)')
-        .run(new Date().toISOString(), method, opts.seed ?? 1, JSON.stringify({ holdoutFraction: opts.holdoutFraction ?? null, file: opts.holdoutCompoundsFile ?? null })).lastInsertRowid,
+        .run(new Date().toISOString(), method, opts.seed ?? 1, JSON.stringify({ holdoutFraction: opts.holdoutFraction ?? null, file: opts.holdoutCompoundsFile ?? null, folds: opts.folds ?? null, fold: opts.fold ?? null })).lastInsertRowid,
     );
     const ins = db.prepare('INSERT INTO split_compounds (split_id, compound_id, role) VALUES (?, ?, ?)');
     for (const c of all) ins.run(splitId, c.id, heldout.has(c.compoundId) ? 'heldout' : 'train');

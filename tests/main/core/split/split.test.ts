@@ -49,4 +49,16 @@ describe('createSplit', () => {
     expect(() => createSplit(db, { holdoutFraction: 1.5 })).toThrow(/between 0 and 1/);
     db.close();
   });
+
+  it('k folds hold every compound with replicates out exactly once, and refuse impossible folds', () => {
+    const db = project('c');
+    const parts = [0, 1, 2].map((fold) => createSplit(db, { folds: 3, fold, seed: 5 }).heldout);
+    expect(parts.flat().sort()).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8']);
+    expect(parts.map((p) => p.length).sort()).toEqual([2, 3, 3]);
+    expect(createSplit(db, { folds: 3, fold: 1, seed: 5 }).heldout).toEqual(parts[1]);
+    expect(() => createSplit(db, { folds: 3, fold: 3 })).toThrow(/--fold must be an integer from 1 to 3 \(got 4\)/);
+    expect(() => createSplit(db, { folds: 1 })).toThrow(/--folds must be an integer ≥ 2/);
+    expect(() => createSplit(db, { folds: 9 })).toThrow(/8 compounds with replicates cannot be cut into 9 folds/);
+    db.close();
+  });
 });
