@@ -8,6 +8,7 @@ import { runEmbed, runEval } from './cli/embed-eval.js';
 import { runIngest } from './cli/ingest.js';
 import { runExport, runImportProfiles } from './cli/profiles.js';
 import { fail } from './cli/output.js';
+import { runQueryCli } from './cli/query.js';
 import { runServe } from './cli/serve.js';
 import { runTrain } from './cli/train.js';
 import { runSplit } from './cli/split.js';
@@ -68,6 +69,7 @@ program
   .addOption(new Option('--backend <name>', 'preferred tfjs backend').choices(['tensorflow', 'wasm', 'cpu']))
   .option('--resume', 'continue from the last checkpoint of this model')
   .option('--checkpoint-every <n>', 'write a checkpoint every N steps (default sized for the encoder)')
+  .addOption(new Option('--compounds <which>', 'train on phenotypically active compounds only (replicates differ from DMSO), or all').choices(['active', 'all']).default('active'))
   .option('--json', 'print one JSON object')
   .action((o) => runTrain(o));
 
@@ -135,6 +137,25 @@ program
   .option('--normalized', 'per-plate MAD vs DMSO + ZCA-sphered profiles (the default)')
   .option('--json', 'print one JSON object')
   .action((o) => runExport(o));
+
+program
+  .command('query')
+  .description('wells like a well, a screened compound (each replicate and their mean) or an unseen SMILES (MICON counterfactual head): exact cosine top-k with p-values')
+  .requiredOption('--db <file>', 'project file (.micon)')
+  .option('--compound <text>', 'screened compound: id, name or SMILES')
+  .option('--smiles <smiles>', 'any structure: its profile is predicted by the trained micon model')
+  .option('--well <plate:well>', 'a well, e.g. P1:A01 (A1 works too)')
+  .option('--k <n>', 'results per query', '10')
+  .option('--features <name>', 'feature set (default: micon, else handcrafted)')
+  .option('--exclude <which>', 'leave out wells on the query\'s same-plate | same-batch | same-source')
+  .option('--sources <list>', 'only these sources (comma-separated)')
+  .option('--batches <list>', 'only these batches (comma-separated)')
+  .option('--plates <list>', 'only these plates (comma-separated)')
+  .option('--include-controls', 'return DMSO and empty wells too')
+  .option('--min-conc <x>', 'only wells at this concentration or above')
+  .option('--max-conc <x>', 'only wells at this concentration or below')
+  .option('--json', 'print one JSON object')
+  .action((o) => runQueryCli(o));
 
 program
   .command('serve')

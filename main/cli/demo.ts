@@ -62,6 +62,7 @@ export async function runDemo(o: { out: string; size: 'small' | 'default'; json?
         onProgress: (p) => p.step === p.steps && log(`    ${model}: step ${p.step}, ${Math.round(p.samplesPerSecond)} samples/s [${p.backend}]`),
       });
       log(`5/6 trained ${model} (${r.steps} steps, ${r.backend}, ${r.seconds.toFixed(0)} s): loss ${r.lossStart.toFixed(3)} → ${r.lossEnd.toFixed(3)}`);
+      if (model === 'micon') log(`    on ${r.trainCompounds} active training compounds; ${r.inactiveCompounds.length} look like DMSO and were left out of PaCLR (--compounds all keeps them)`);
       trained.push(r);
     }
     const embedded = await embedModels(project);

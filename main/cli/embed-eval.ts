@@ -45,7 +45,21 @@ export function formatEval(r: EvalResult): string {
       );
     }
   }
+  if (r.split.id !== null) lines.push('', bestLine(r));
   return lines.join('\n');
+}
+
+/** Which feature set leads on held-out compounds, per headline metric (ties named together). */
+function bestLine(r: EvalResult): string {
+  const lead = (get: (g: EvalResult['featureSets'][string]['heldout']) => number | null) => {
+    const scored = Object.entries(r.featureSets).flatMap(([n, rep]) => {
+      const v = get(rep.heldout);
+      return v === null ? [] : [{ n, v: Math.round(v * 100) / 100 }];
+    });
+    const top = Math.max(...scored.map((x) => x.v));
+    return scored.length ? `${scored.filter((x) => x.v === top).map((x) => x.n).join(', ')} (${top.toFixed(2)})` : '–';
+  };
+  return `best on held-out compounds: NSS@1 ${lead((g) => g.nss.top1)}; mAP ${lead((g) => g.map)}; mechanism ${lead((g) => g.mechanism?.map ?? null)}`;
 }
 
 export function runEval(o: { db: string; permutations: string; json?: boolean }): void {

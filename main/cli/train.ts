@@ -16,6 +16,7 @@ export interface TrainCliOptions {
   backend?: BackendPreference;
   resume?: boolean;
   checkpointEvery?: string;
+  compounds?: 'all' | 'active';
   json?: boolean;
 }
 
@@ -48,6 +49,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
       backend: o.backend,
       resume: !!o.resume,
       checkpointEvery: o.checkpointEvery ? positiveInt(o.checkpointEvery, '--checkpoint-every') : undefined,
+      compounds: o.compounds,
       projectPath: path.resolve(o.db),
       signal: abort.signal,
       onProgress: o.json
@@ -70,7 +72,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
       [
         `trained ${r.name} for ${r.steps} steps on ${r.backend}${r.resumedFrom !== null ? ` (resumed at step ${r.resumedFrom})` : ''} in ${r.seconds.toFixed(1)} s`,
         `loss ${r.lossStart.toFixed(4)} (first tenth) → ${r.lossEnd.toFixed(4)} (last tenth)`,
-        `${r.trainCompounds} training compounds; ${r.heldoutCompounds} held out (never seen)`,
+        `${r.trainCompounds} training compounds; ${r.heldoutCompounds} held out (never seen)${r.inactiveCompounds.length ? `; ${r.inactiveCompounds.length} left out as phenotypically inactive (${r.inactiveCompounds.join(', ')})` : ''}`,
         `checkpoint: ${r.checkpoint}`,
       ].join('\n'),
     );

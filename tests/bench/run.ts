@@ -1,11 +1,13 @@
 // `npm run bench -- <part> [<part> …]`: one JSON object per part on stdout. Progress goes to stderr.
 import { benchIngest } from './ingest.bench.js';
+import { benchSearch } from './search.bench.js';
 import { benchEmbed, benchTrain } from './train-embed.bench.js';
 
 const parts: Record<string, () => Promise<object>> = {
   ingest: benchIngest,
   train: benchTrain,
   embed: benchEmbed,
+  search: benchSearch,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

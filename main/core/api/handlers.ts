@@ -1,5 +1,6 @@
 import type { DB } from '../db/open.js';
 import { schemaVersion } from '../db/open.js';
+import { runQuery } from '../search/query.js';
 import type { Handlers, PlateSummary, WellSummary } from './contract.js';
 
 export interface HandlerContext {
@@ -25,6 +26,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     }),
     'plates.list': () => listPlates(db),
     'plates.wells': ({ plateId }) => listWells(db, plateId),
+    'search.query': ({ query, ...options }) => runQuery(db, query, options),
   };
 }
 

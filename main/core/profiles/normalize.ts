@@ -36,6 +36,12 @@ export interface PlateMadInfo {
   flooredFeatures: number;
 }
 
+/** One plate's normalisation, by plate name: (x − center) / scale per feature. */
+export interface PlateMadParams {
+  center: Float64Array;
+  scale: Float64Array;
+}
+
 export interface MadReport {
   plates: PlateMadInfo[];
   /** Plates without negcon wells, normalised against all their wells instead. */
@@ -57,7 +63,7 @@ function plateKey(m: WellMeta): string {
  * Per plate and feature: (x − median of the plate's negcon wells) / (1.4826·MAD of those wells).
  * Plates without negcon wells use all their non-empty wells as reference and are reported.
  */
-export function madNormalize(profiles: Matrix, meta: WellMeta[], opts: MadOptions = {}): { normalized: Matrix; report: MadReport } {
+export function madNormalize(profiles: Matrix, meta: WellMeta[], opts: MadOptions = {}): { normalized: Matrix; report: MadReport; params: Map<string, PlateMadParams> } {
   if (meta.length !== profiles.rows) throw new RangeError(`${meta.length} metadata rows for ${profiles.rows} profiles`);
   const epsilonRel = opts.epsilonRel ?? 1e-6;
   const d = profiles.cols;
@@ -71,6 +77,7 @@ export function madNormalize(profiles: Matrix, meta: WellMeta[], opts: MadOption
     list.push(i);
   });
   const report: MadReport = { plates: [], fallbackPlates: [] };
+  const params = new Map<string, PlateMadParams>();
   for (const wells of byPlate.values()) {
     const first = meta[wells[0]];
     const controls = wells.filter((i) => meta[i].pertType === 'negcon');
@@ -120,6 +127,7 @@ export function madNormalize(profiles: Matrix, meta: WellMeta[], opts: MadOption
       const o = i * d;
       for (let k = 0; k < d; k++) out.data[o + k] = (X[o + k] - center[k]) / scale[k];
     }
+    params.set(first.plate, { center, scale });
     report.plates.push({
       source: first.source,
       batch: first.batch,
@@ -131,7 +139,18 @@ export function madNormalize(profiles: Matrix, meta: WellMeta[], opts: MadOption
       flooredFeatures,
     });
   }
-  return { normalized: out, report };
+  return { normalized: out, report, params };
+}
+
+/** Apply one plate's MAD parameters to new rows (e.g. predicted profiles): (x − center) / scale. */
+export function applyMad(x: Matrix, p: PlateMadParams): Matrix {
+  if (x.cols !== p.center.length) throw new RangeError(`MAD parameters have ${p.center.length} features, rows have ${x.cols}`);
+  const out = createMatrix(x.rows, x.cols);
+  for (let i = 0; i < x.data.length; i++) {
+    const k = i % x.cols;
+    out.data[i] = (x.data[i] - p.center[k]) / p.scale[k];
+  }
+  return out;
 }
 
 export interface NormalizeOptions {

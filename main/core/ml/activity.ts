@@ -1,0 +1,41 @@
+// Which training compounds change the cells at all. A compound whose wells look like DMSO gives
+// PaCLR a class it can only separate by fitting site noise; on a screen of a few dozen compounds that
+// noise-fitting is capacity taken from the phenotypes that carry over to unseen compounds. Activity is
+// judged the copairs way — replicate mAP against DMSO wells on the hand-crafted profiles, permutation
+// p-value, BH across compounds — using training compounds and controls only.
+import type { DB } from '../db/open.js';
+import { embedHandcrafted, HANDCRAFTED } from '../embeddings/handcrafted.js';
+import { buildProfiles, loadProfiles } from '../embeddings/profiles.js';
+import { featureSetByName } from '../embeddings/store.js';
+import { evaluate } from '../eval/report.js';
+import { createMatrix } from '../profiles/matrix.js';
+
+export interface ActivityResult {
+  active: Set<string>;
+  inactive: string[];
+  alpha: number;
+}
+
+export function activeCompounds(db: DB, trainCompounds: Set<string>, opts: { alpha?: number; permutations?: number; seed?: number } = {}): ActivityResult {
+  const alpha = opts.alpha ?? 0.05;
+  let fs = featureSetByName(db, HANDCRAFTED);
+  if (!fs) {
+    embedHandcrafted(db);
+    fs = featureSetByName(db, HANDCRAFTED)!;
+  }
+  if (!(db.prepare('SELECT COUNT(*) n FROM well_profiles WHERE feature_set_id = ?').get(fs.id) as { n: number }).n) buildProfiles(db, fs.id);
+  const { profiles, meta } = loadProfiles(db, fs.id);
+  const keep = meta.flatMap((m, i) => (m.pertType === 'negcon' || (m.pertType === 'trt' && m.compound !== null && trainCompounds.has(m.compound)) ? [i] : []));
+  const data = new Float32Array(keep.length * profiles.cols);
+  keep.forEach((r, i) => data.set(profiles.data.subarray(r * profiles.cols, (r + 1) * profiles.cols), i * profiles.cols));
+  const report = evaluate(createMatrix(keep.length, profiles.cols, data), keep.map((r) => meta[r]), {
+    heldoutCompounds: new Set(),
+    permutations: opts.permutations ?? 1000,
+    seed: opts.seed ?? 1,
+    alpha,
+    perCompound: true,
+  });
+  const per = report.trained.mapDetail.all.perCompound ?? [];
+  const active = new Set(per.filter((c) => c.significant).map((c) => c.compound));
+  return { active, inactive: [...trainCompounds].filter((c) => !active.has(c)).sort(), alpha };
+}
