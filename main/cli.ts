@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `micon` command line: the same core the app uses, scriptable. See DESIGN.md "CLI contract".
 import { Command, Option } from 'commander';
+import { runBackbone } from './cli/backbone.js';
 import { runCrossValidate } from './cli/cross-validate.js';
 import { runDemo, runDemoData } from './cli/demo.js';
 import { runDoctor } from './cli/doctor.js';
@@ -69,9 +70,22 @@ program
   .addOption(new Option('--backend <name>', 'preferred tfjs backend').choices(['tensorflow', 'wasm', 'cpu']))
   .option('--resume', 'continue from the last checkpoint of this model')
   .option('--checkpoint-every <n>', 'write a checkpoint every N steps (default sized for the encoder)')
-  .addOption(new Option('--compounds <which>', 'train on phenotypically active compounds only (replicates differ from DMSO), or all').choices(['active', 'all']).default('active'))
+  .addOption(new Option('--compounds <which>', 'treated wells PaCLR sees: active-wells (wells of active compounds outside the DMSO spread), active (every well of active compounds), all').choices(['active-wells', 'active', 'all']).default('active-wells'))
+  .option('--features <set>', 'site-level feature set the feature head trains on, e.g. backbone:NAME from micon backbone (default: handcrafted)')
+  .option('--init-from <model|dir|file>', 'fine-tune: start a new run from this model\'s (or checkpoint folder/file\'s) parameters wherever names and shapes match')
   .option('--json', 'print one JSON object')
   .action((o) => runTrain(o));
+
+program
+  .command('backbone')
+  .description('embed every site through a frozen imported ONNX model (CNN/ViT) and store it as a feature set (profiles, eval, train --features)')
+  .argument('<file>', 'ONNX model with one image input [N, C, H, W], C = 5, 1 or 3 (1 and 3: run per channel, outputs concatenated)')
+  .requiredOption('--db <file>', 'project file (.micon)')
+  .option('--name <name>', 'feature set name (default: backbone:<file stem>)')
+  .option('--input-size <px>', 'image side when the model\'s spatial dims are dynamic (default: the CNN encoder\'s input size)')
+  .addOption(new Option('--normalize <how>', 'scale the 0..1 images with ImageNet mean/std (RGB models)').choices(['none', 'imagenet']).default('none'))
+  .option('--json', 'print one JSON object')
+  .action((file, o) => runBackbone(file, o));
 
 program
   .command('embed')

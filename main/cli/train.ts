@@ -16,7 +16,11 @@ export interface TrainCliOptions {
   backend?: BackendPreference;
   resume?: boolean;
   checkpointEvery?: string;
-  compounds?: 'all' | 'active';
+  compounds?: 'all' | 'active' | 'active-wells';
+  /** --features: the site-level feature set the feature head trains on. */
+  features?: string;
+  /** --init-from: fine-tune from this model / checkpoint folder / checkpoint file. */
+  initFrom?: string;
   json?: boolean;
 }
 
@@ -50,6 +54,8 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
       resume: !!o.resume,
       checkpointEvery: o.checkpointEvery ? positiveInt(o.checkpointEvery, '--checkpoint-every') : undefined,
       compounds: o.compounds,
+      featureSource: o.features,
+      initFrom: o.initFrom,
       projectPath: path.resolve(o.db),
       signal: abort.signal,
       onProgress: o.json
@@ -73,6 +79,10 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
         `trained ${r.name} for ${r.steps} steps on ${r.backend}${r.resumedFrom !== null ? ` (resumed at step ${r.resumedFrom})` : ''} in ${r.seconds.toFixed(1)} s`,
         `loss ${r.lossStart.toFixed(4)} (first tenth) → ${r.lossEnd.toFixed(4)} (last tenth)`,
         `${r.trainCompounds} training compounds; ${r.heldoutCompounds} held out (never seen)${r.inactiveCompounds.length ? `; ${r.inactiveCompounds.length} left out as phenotypically inactive (${r.inactiveCompounds.join(', ')})` : ''}`,
+        ...(r.featureSource && r.featureSource !== 'handcrafted' ? [`image side: feature head over ${r.featureSource}`] : []),
+        ...(r.initFrom
+          ? [`initialised from ${r.initFrom.source} (${r.initFrom.model}, step ${r.initFrom.step}): ${r.initFrom.loaded.length} parameters loaded (${r.initFrom.loaded.join(', ')}); ${r.initFrom.fresh.length} fresh${r.initFrom.fresh.length ? ` (${r.initFrom.fresh.join(', ')})` : ''}`]
+          : []),
         `checkpoint: ${r.checkpoint}`,
       ].join('\n'),
     );

@@ -5,8 +5,11 @@ import type { DB } from '../db/open.js';
 export interface FeatureSetInfo {
   id: number;
   name: string;
-  /** `fusion`: profiles built from other sets' profiles (see fusion.ts); `version` names the parts. */
-  kind: 'model' | 'handcrafted' | 'imported' | 'fusion';
+  /**
+   * `fusion`: profiles built from other sets' profiles (see fusion.ts); `version` names the parts.
+   * `backbone`: site vectors from a frozen imported ONNX model (ml/backbone.ts); `version` records it.
+   */
+  kind: 'model' | 'handcrafted' | 'imported' | 'fusion' | 'backbone';
   dim: number;
   version: string | null;
   modelId: number | null;

@@ -39,3 +39,19 @@ export function activeCompounds(db: DB, trainCompounds: Set<string>, opts: { alp
   const active = new Set(per.filter((c) => c.significant).map((c) => c.compound));
   return { active, inactive: [...trainCompounds].filter((c) => !active.has(c)).sort(), alpha };
 }
+
+/**
+ * Treated wells of `trainCompounds` whose hand-crafted profile lies farther from the DMSO centre than
+ * `quantile` of the DMSO wells do: a compound at an ineffective dose looks like DMSO, and pairing
+ * such a well with an effective one asks PaCLR to fit noise, as an inactive compound does.
+ */
+export function activeWells(db: DB, trainCompounds: Set<string>, opts: { quantile?: number } = {}): Set<number> {
+  const fs = featureSetByName(db, HANDCRAFTED);
+  if (!fs) throw new Error('activeWells: compute the hand-crafted features first');
+  if (!(db.prepare('SELECT COUNT(*) n FROM well_profiles WHERE feature_set_id = ?').get(fs.id) as { n: number }).n) buildProfiles(db, fs.id);
+  const { profiles, meta } = loadProfiles(db, fs.id);
+  const norm = (i: number) => Math.hypot(...profiles.data.subarray(i * profiles.cols, (i + 1) * profiles.cols));
+  const dmso = meta.flatMap((m, i) => (m.pertType === 'negcon' ? [norm(i)] : [])).sort((a, b) => a - b);
+  const cut = dmso[Math.min(dmso.length - 1, Math.floor((opts.quantile ?? 0.95) * dmso.length))] ?? 0;
+  return new Set(meta.flatMap((m, i) => (m.pertType === 'trt' && m.compound !== null && trainCompounds.has(m.compound) && norm(i) > cut ? [m.wellId] : [])));
+}

@@ -90,3 +90,11 @@ export function loadLatestCheckpoint<M>(dir: string): (Checkpoint<M> & { file: s
   const full = path.join(dir, file);
   return { ...decodeCheckpoint<M>(fs.readFileSync(full), full), file: full };
 }
+
+/**
+ * A model's checkpoint folder, `<project>.d/checkpoints/<name>`. Characters a file name may not hold
+ * on some systems (the `:` of `micon@backbone:resnet18`) become `_`; the usual names are unchanged.
+ */
+export function checkpointDirFor(projectPath: string, name: string): string {
+  return path.join(`${projectPath}.d`, 'checkpoints', name.replace(/[^A-Za-z0-9_.+@-]/g, '_'));
+}

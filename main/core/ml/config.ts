@@ -7,7 +7,14 @@ import { DEFAULT_IMAGE_ENCODER, type ImageEncoderSpec } from './encoder-spec.js'
 export type ImageEncoderConfig =
   | { kind: 'cnn'; spec: ImageEncoderSpec }
   /** `hidden` absent: a linear map; present: Linear-ReLU-Linear. Features arrive already normalised. */
-  | { kind: 'features'; inputDim: number; hidden?: number; outDim: number };
+  | {
+      kind: 'features';
+      inputDim: number;
+      hidden?: number;
+      outDim: number;
+      /** The site-level feature set the head reads (normalised per plate vs DMSO); absent: 'handcrafted'. */
+      source?: string;
+    };
 
 export type ModelKind = 'micon' | 'image_only' | 'clip';
 

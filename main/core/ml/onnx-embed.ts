@@ -46,7 +46,19 @@ export function cudaAddonStatus(): { available: boolean; reason: string } {
   }
 }
 
-export async function createEmbedder(onnx: Uint8Array, opts: EmbedderOptions = {}): Promise<Embedder> {
+/** An ORT session on the first execution provider that loads, saying which one and why others were skipped. */
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  provider: string;
+  /** Why a faster provider was not used (empty when none was skipped). */
+  fallbackReason: string;
+}
+
+/**
+ * Open `onnx` on CUDA where its add-on is installed and loads, else CPU (or on `executionProviders`,
+ * tried in order). Throws with every provider's reason when none loads.
+ */
+export async function openSession(onnx: Uint8Array, opts: EmbedderOptions = {}): Promise<OpenedSession> {
   const reasons: string[] = [];
   let wanted = opts.executionProviders;
   if (!wanted) {
@@ -69,7 +81,11 @@ export async function createEmbedder(onnx: Uint8Array, opts: EmbedderOptions = {
     }
   }
   if (!session) throw new Error(`no ONNX Runtime execution provider could load the model: ${reasons.join('; ')}`);
-  const s = session;
+  return { session, provider, fallbackReason: reasons.join('; ') };
+}
+
+export async function createEmbedder(onnx: Uint8Array, opts: EmbedderOptions = {}): Promise<Embedder> {
+  const { session: s, provider, fallbackReason } = await openSession(onnx, opts);
   const meta = s.inputMetadata[0];
   const outMeta = s.outputMetadata[0];
   if (!meta?.isTensor || !outMeta?.isTensor) throw new Error('model input/output must be tensors');
@@ -83,7 +99,7 @@ export async function createEmbedder(onnx: Uint8Array, opts: EmbedderOptions = {
   const outputName = s.outputNames[0];
   return {
     provider,
-    fallbackReason: reasons.join('; '),
+    fallbackReason,
     inputName,
     itemShape,
     outputDim,

@@ -1,37 +1,78 @@
 // Everything a training run reads from the project: sites with their plate/batch/source and
-// compound, the split, Morgan fingerprints, and the image side's inputs (normalised hand-crafted
-// vectors for the feature head, or site images for the CNN).
+// compound, the split, Morgan fingerprints, and the image side's inputs (a normalised site-level
+// feature set for the feature head — hand-crafted by default — or site images for the CNN).
 import { morganFingerprint } from '../chem/fingerprint.js';
 import type { DB } from '../db/open.js';
 import { embedHandcrafted, HANDCRAFTED } from '../embeddings/handcrafted.js';
-import { featureSetByName, loadSiteVectors, siteInfo, type SiteInfo } from '../embeddings/store.js';
+import { featureSetByName, featureSets, loadSiteVectors, siteInfo, type SiteInfo } from '../embeddings/store.js';
 import { createMatrix } from '../profiles/matrix.js';
 import { madNormalize } from '../profiles/normalize.js';
 import { activeSplit } from '../split/split.js';
 import { InputError } from '../types.js';
 
-/** Hand-crafted site vectors, robust-z-scored per plate against that plate's DMSO sites and clipped. */
-export function normalizedSiteFeatures(db: DB, sites: SiteInfo[]): { dim: number; bySite: Map<number, Float32Array> } {
-  let fs = featureSetByName(db, HANDCRAFTED);
-  if (!fs) {
+/** A site-level feature set normalised for a feature head, by site id. */
+export interface SiteFeatures {
+  /** The feature set the vectors come from. */
+  source: string;
+  dim: number;
+  bySite: Map<number, Float32Array>;
+}
+
+/**
+ * A site-level feature set's vectors (default: the hand-crafted features; also a frozen backbone's
+ * output from `micon backbone`, or a model's embedding), robust-z-scored per plate against that
+ * plate's DMSO sites and clipped. Every site in `sites` must have a vector: the hand-crafted set is
+ * computed (again) when it is missing or incomplete; any other set is refused with how to fix it.
+ */
+export function normalizedSiteFeatures(db: DB, sites: SiteInfo[], source: string = HANDCRAFTED): SiteFeatures {
+  let fs = featureSetByName(db, source);
+  const covers = (id: number) => {
+    const ids = new Set(loadSiteIds(db, id));
+    return sites.filter((s) => !ids.has(s.siteId)).length;
+  };
+  if (source === HANDCRAFTED && (!fs || covers(fs.id) > 0)) {
     embedHandcrafted(db);
     fs = featureSetByName(db, HANDCRAFTED)!;
   }
+  if (!fs) {
+    const usable = featureSets(db).filter((f) => SITE_LEVEL.has(f.kind)).map((f) => f.name);
+    throw new InputError(`no feature set named "${source}" in this project (site-level sets: ${usable.join(', ') || 'none'}; import a backbone with micon backbone FILE.onnx)`);
+  }
+  if (!SITE_LEVEL.has(fs.kind)) {
+    throw new InputError(`feature set "${source}" is ${fs.kind === 'imported' ? 'imported well-level profiles' : `a ${fs.kind} set`}, not per-site vectors; a feature head trains on site-level sets (handcrafted, backbone, model)`);
+  }
+  const missing = covers(fs.id);
+  if (missing > 0) {
+    const fix = fs.kind === 'backbone' ? `re-run micon backbone FILE.onnx --name ${source}` : fs.kind === 'model' ? 'run micon embed' : 'check the sites have preprocessed arrays (re-ingest)';
+    throw new InputError(`feature set "${source}" has no vector for ${missing} of ${sites.length} sites (plates ingested after it was computed?); ${fix} first`);
+  }
   const v = loadSiteVectors(db, fs.id);
   const info = new Map(sites.map((s) => [s.siteId, s]));
-  const meta = v.siteIds.map((id) => {
+  // Vectors of sites not in `sites` (none today: both come from the same tables) are left out.
+  const keep = v.siteIds.flatMap((id, i) => (info.has(id) ? [i] : []));
+  const data = keep.length === v.rows ? v.data : new Float32Array(keep.length * v.cols);
+  if (data !== v.data) keep.forEach((i, r) => data.set(v.data.subarray(i * v.cols, (i + 1) * v.cols), r * v.cols));
+  const ids = keep.map((i) => v.siteIds[i]);
+  const meta = ids.map((id) => {
     const s = info.get(id)!;
     return { wellId: s.wellId, plate: s.plate, batch: s.batch, source: s.source, compound: s.compound, pertType: s.control ? ('negcon' as const) : ('trt' as const), moa: null };
   });
-  const { normalized } = madNormalize(createMatrix(v.rows, v.cols, v.data), meta);
+  const { normalized } = madNormalize(createMatrix(ids.length, v.cols, data), meta);
   const bySite = new Map<number, Float32Array>();
-  v.siteIds.forEach((id, i) => {
+  ids.forEach((id, i) => {
     const row = normalized.data.slice(i * v.cols, (i + 1) * v.cols);
     // Clipping keeps a few extreme sites (debris, saturation) from dominating a linear head.
     for (let k = 0; k < row.length; k++) row[k] = Math.max(-10, Math.min(10, row[k]));
     bySite.set(id, row);
   });
-  return { dim: v.cols, bySite };
+  return { source, dim: v.cols, bySite };
+}
+
+/** Feature-set kinds that hold one vector per site (imported and fusion sets are well-level). */
+const SITE_LEVEL = new Set<string>(['handcrafted', 'backbone', 'model']);
+
+function loadSiteIds(db: DB, featureSetId: number): number[] {
+  return (db.prepare('SELECT site_id FROM site_features WHERE feature_set_id = ?').all(featureSetId) as { site_id: number }[]).map((r) => r.site_id);
 }
 
 export interface TrainData {

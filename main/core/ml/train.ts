@@ -2,16 +2,17 @@
 // atomically, resume exactly (parameters, optimizer slots, sampler RNG, step), guard against NaN,
 // and finally export the image side to ONNX for embedding with onnxruntime.
 import * as tf from '@tensorflow/tfjs';
-import path from 'node:path';
 import type { DB } from '../db/open.js';
 import { JobCancelled } from '../jobs/protocol.js';
 import { InputError } from '../types.js';
-import { activeCompounds } from './activity.js';
+import { activeCompounds, activeWells } from './activity.js';
 import { selectBackend, type BackendPreference } from './backend.js';
-import { loadLatestCheckpoint, saveCheckpoint, type TensorData } from './checkpoint.js';
+import { HANDCRAFTED } from '../embeddings/handcrafted.js';
+import { checkpointDirFor, loadLatestCheckpoint, saveCheckpoint, type TensorData } from './checkpoint.js';
 import { makeConfig, type ConfigOverrides, type MiconConfig, type ModelKind } from './config.js';
 import { DEFAULT_IMAGE_ENCODER } from './encoder-spec.js';
-import { createModel, disposeModel, loadParamData, paramData } from './model.js';
+import { applyInit, inheritArchitecture, planInit, resolveInitSource, type InitFromReport } from './init-from.js';
+import { createModel, disposeModel, loadParamData, paramData, paramDefs } from './model.js';
 import { trainStep } from './objective.js';
 import { exportModelOnnx } from './export-model.js';
 import { ItemSampler, Rng } from './sampling.js';
@@ -36,13 +37,26 @@ export interface TrainOptions {
   /** Overrides merged into the defaults (head size, temperature, loss weights …); checkpoints record the result. */
   config?: ConfigOverrides;
   /**
-   * Which training compounds PaCLR sees: `active` (default) — only those whose replicates differ
-   * significantly from DMSO on the hand-crafted profiles (activity.ts) — or `all`. Over 3 folds of
-   * the demo screen, `active` raised micon+handcrafted's held-out NSS@1 from 0.61 to 0.65.
+   * Which treated wells PaCLR sees. `active-wells` (default): wells of phenotypically active compounds
+   * (replicates differ from DMSO, activity.ts) that themselves lie outside DMSO's spread — an
+   * ineffective dose looks like DMSO. `active`: every well of active compounds. `all`: everything.
+   * Measured over 3 folds of the demo: see README, "Which configuration wins".
    */
-  compounds?: 'all' | 'active';
+  compounds?: 'all' | 'active' | 'active-wells';
   /** Store the model under this name instead of the kind's (to compare configurations side by side). */
   name?: string;
+  /**
+   * Fine-tune: start a new run (step 0, fresh optimizer) from this model name, checkpoint folder or
+   * checkpoint file, loading every parameter whose name and shape match (init-from.ts); the rest
+   * start from the seed. The source's architecture (encoder, head sizes) is kept. Not with `resume`.
+   */
+  initFrom?: string;
+  /**
+   * The site-level feature set the feature head trains on (default 'handcrafted'; e.g. a frozen
+   * backbone's `backbone:<name>` from `micon backbone`). Recorded in the model config; the default
+   * model name becomes `<kind>@<set>` for any set but the hand-crafted one.
+   */
+  featureSource?: string;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -71,6 +85,10 @@ export interface TrainResult {
   trainCompounds: number;
   /** Training compounds left out as phenotypically inactive (with `compounds: 'active'`). */
   inactiveCompounds: string[];
+  /** Where the parameters came from when fine-tuning (`initFrom`): loaded vs fresh, by name. */
+  initFrom: InitFromReport | null;
+  /** The feature set the feature head read (null for the CNN). */
+  featureSource: string | null;
 }
 
 /** Defaults sized so ~1,000 sites train in minutes on 2 CPU cores; a CUDA backend scales them up. */
@@ -79,8 +97,9 @@ export const TRAIN_DEFAULTS = {
   cnn: { steps: 300, batchCompounds: 12, checkpointEvery: 50 },
 };
 
-export function modelName(model: ModelKind, encoder: EncoderKind): string {
-  return encoder === 'cnn' ? `${model}_cnn` : model;
+export function modelName(model: ModelKind, encoder: EncoderKind, featureSource?: string | null): string {
+  if (encoder === 'cnn') return `${model}_cnn`;
+  return featureSource && featureSource !== HANDCRAFTED ? `${model}@${featureSource}` : model;
 }
 
 interface CkMeta {
@@ -94,8 +113,16 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   const t0 = performance.now();
   const encoder = o.encoder ?? 'features';
   const d = TRAIN_DEFAULTS[encoder];
-  const name = o.name ?? modelName(o.model, encoder);
-  const ckDir = o.checkpointDir ?? path.join(`${o.projectPath}.d`, 'checkpoints', name);
+  if (o.initFrom && o.resume) throw new InputError("--init-from starts a new run from another model's parameters and --resume continues this model's own run: pass one or the other");
+  if (encoder === 'cnn' && o.featureSource && o.featureSource !== HANDCRAFTED) {
+    throw new InputError(`--features ${o.featureSource} feeds the feature head; the CNN encoder reads the images (drop --encoder cnn or --features)`);
+  }
+  const initSource = o.initFrom ? resolveInitSource(db, o.projectPath, o.initFrom) : null;
+  const initEnc = initSource?.config.imageEncoder;
+  const featureSource = encoder === 'features' ? (o.featureSource ?? (initEnc?.kind === 'features' ? initEnc.source : undefined) ?? HANDCRAFTED) : null;
+  const name = o.name ?? modelName(o.model, encoder, featureSource);
+  if (featureSource === name) throw new InputError(`model ${name} cannot train on its own embedding; pick another --features set or name`);
+  const ckDir = o.checkpointDir ?? checkpointDirFor(o.projectPath, name);
   const backend = await selectBackend(o.backend ?? 'tensorflow');
   const gpu = backend.name === 'tensorflow' && /gpu|cuda/i.test(backend.detail);
   const steps = o.steps ?? (gpu ? d.steps * 4 : d.steps);
@@ -103,12 +130,13 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   const every = o.checkpointEvery ?? d.checkpointEvery;
 
   const data = await loadTrainData(db, 2048);
-  const feats = encoder === 'features' ? normalizedSiteFeatures(db, data.sites) : null;
-  const images = encoder === 'cnn' ? new SiteImages(db, DEFAULT_IMAGE_ENCODER.inputSize) : null;
-  const activity = (o.compounds ?? 'active') === 'active' ? activeCompounds(db, data.trainCompounds, { seed: o.seed ?? 1 }) : null;
+  const feats = featureSource !== null ? normalizedSiteFeatures(db, data.sites, featureSource) : null;
+  const which = o.compounds ?? 'active-wells';
+  const activity = which !== 'all' ? activeCompounds(db, data.trainCompounds, { seed: o.seed ?? 1 }) : null;
   const usable = activity?.active ?? data.trainCompounds;
+  const wells = which === 'active-wells' ? activeWells(db, usable) : null;
   const sampler = new ItemSampler(
-    data.sites.filter((s) => s.control || (s.compound !== null && usable.has(s.compound))),
+    data.sites.filter((s) => s.control || (s.compound !== null && usable.has(s.compound) && (!wells || wells.has(s.wellId)))),
     usable,
   );
   if (sampler.compounds.length < 2) throw new InputError(`only ${sampler.compounds.length} trainable compound(s) with two or more wells; MICON needs replicates of several compounds`);
@@ -119,15 +147,24 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
     makeConfig({
       model: o.model,
       seed: o.seed ?? 1,
-      imageEncoder: feats ? { kind: 'features', inputDim: feats.dim, outDim: 64 } : { kind: 'cnn', spec: DEFAULT_IMAGE_ENCODER },
+      imageEncoder: feats ? { kind: 'features', inputDim: feats.dim, outDim: 64, source: feats.source } : { kind: 'cnn', spec: DEFAULT_IMAGE_ENCODER },
       // wasm's matmul costs ~1 µs per OUTPUT element whatever the batch, so the fingerprint layer's
       // weight gradient (2048 × hidden) sets the step time: keep it narrow on CPU, as screens of a
       // few dozen compounds need little capacity anyway.
       molecule: { hidden: gpuOrNative(backend.name) ? 256 : 64 },
+      // Fine-tuning keeps the source's sizes, so its parameters have the shapes to load.
+      ...(initSource ? inheritArchitecture(initSource, encoder, feats) : {}),
       ...o.config,
     });
   if (resumed && resumed.meta.config.model !== o.model) throw new InputError(`${ckDir} holds a ${resumed.meta.config.model} checkpoint, not ${o.model}`);
+  const resumedEnc = resumed?.meta.config.imageEncoder;
+  if (resumedEnc && (resumedEnc.kind === 'features' ? (resumedEnc.source ?? HANDCRAFTED) : null) !== featureSource) {
+    throw new InputError(`${ckDir} holds a checkpoint whose image side reads ${resumedEnc.kind === 'features' ? `feature set "${resumedEnc.source ?? HANDCRAFTED}"` : 'the images (CNN)'}; resume it with the same --encoder/--features`);
+  }
+  const images = config.imageEncoder.kind === 'cnn' ? new SiteImages(db, config.imageEncoder.spec.inputSize) : null;
+  const initReport = initSource ? planInit(paramDefs(config), initSource) : null;
   const model = createModel(config);
+  if (initSource && initReport) applyInit(model, initSource, initReport);
   const optimizer = tf.train.adam(config.optimizer.learningRate);
   const rng = new Rng(config.seed * 7919 + 17);
   let start = 0;
@@ -195,7 +232,7 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
        VALUES (?, ?, ?, ?, ?, ?, 'trained', ?, ?, ?, ?, ?)
        ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, config = excluded.config, split_id = excluded.split_id, backend = excluded.backend,
          step = excluded.step, status = excluded.status, checkpoint = excluded.checkpoint, onnx = excluded.onnx, metrics = excluded.metrics, updated_at = excluded.updated_at`,
-    ).run(name, o.model, JSON.stringify(config), data.splitId, backend.name, steps, lastCheckpoint, Buffer.from(onnx), JSON.stringify({ losses }), nowIso, nowIso);
+    ).run(name, o.model, JSON.stringify(config), data.splitId, backend.name, steps, lastCheckpoint, Buffer.from(onnx), JSON.stringify({ losses, ...(initReport ? { initFrom: initReport } : {}) }), nowIso, nowIso);
     const tenth = Math.max(1, Math.floor(losses.length / 10));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     return {
@@ -211,6 +248,8 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
       heldoutCompounds: data.heldout.size,
       trainCompounds: sampler.compounds.length,
       inactiveCompounds: activity?.inactive ?? [],
+      initFrom: initReport,
+      featureSource,
     };
   } finally {
     disposeModel(model);

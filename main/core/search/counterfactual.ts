@@ -37,6 +37,8 @@ export function miconModelOf(db: DB, fs: FeatureSetInfo): MiconModelRow | null {
   if (!r) return null;
   const config = JSON.parse(r.config) as MiconConfig;
   if (r.kind !== 'micon' || config.model !== 'micon') return null;
+  // `<model>+handcrafted` carries the model's id too, but its vectors are not the generator's space.
+  if (fs.name !== r.name) return null;
   return { ...r, config };
 }
 
