@@ -122,7 +122,7 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
   const existing = featureSetByName(db, name);
   if (existing) {
     if (existing.kind !== 'imported') {
-      throw new InputError(`feature set "${name}" already exists and is ${existing.kind === 'model' ? "a trained model's embedding" : existing.kind === 'backbone' ? 'an imported ONNX backbone' : existing.kind === 'fusion' ? 'a fused set' : 'the hand-crafted feature set'}; pick another --name`);
+      throw new InputError(`feature set "${name}" already exists and is ${existing.kind === 'model' ? "a trained model's embedding" : existing.kind === 'backbone' ? 'an imported ONNX backbone' : 'the hand-crafted feature set'}; pick another --name`);
     }
     if (!opts.replace) {
       const from = db.prepare('SELECT file, imported_at FROM feature_imports WHERE feature_set_id = ?').get(existing.id) as { file: string; imported_at: string } | undefined;

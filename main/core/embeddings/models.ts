@@ -72,7 +72,7 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
       const fsId = replaceFeatureSet(db, { name: m.name, kind: 'model', dim, version: null, modelId: m.id });
       for (const [id, v] of vectors) insertSiteVector(db, fsId, id, v);
       // The head's embedding next to the features it refines, per site; normalised and sphered
-      // together like any set. Fusing separately normalised profiles instead (fusion.ts: cosine = mean
+      // together like any set. Fusing separately normalised profiles instead (cosine = mean
       // of the parts' cosines) lost mAP over 3 folds of the demo (0.36 vs 0.38 for micon+handcrafted).
       if (feats) {
         const both = `${m.name}+${feats.source}`;

@@ -5,7 +5,6 @@ import { createMatrix, type Matrix } from '../profiles/matrix.js';
 import { normalizeProfiles } from '../profiles/normalize.js';
 import type { WellMeta } from '../profiles/well-meta.js';
 import { activeSplit } from '../split/split.js';
-import { buildFusionProfiles, FUSION_KIND } from './fusion.js';
 import { featureSets, loadImportedWellFeatures, loadSiteVectors, loadWellProfiles, wellInfo, writeWellProfiles } from './store.js';
 
 export interface ProfileSummary {
@@ -44,11 +43,6 @@ export function buildProfiles(db: DB, featureSetId: number): ProfileSummary {
   const fs = featureSets(db).find((f) => f.id === featureSetId);
   if (!fs) throw new Error(`no feature set ${featureSetId}`);
   if (fs.kind === 'imported') return buildImportedProfiles(db, featureSetId);
-  if (fs.kind === FUSION_KIND) {
-    const f = buildFusionProfiles(db, fs);
-    const controls = metaFor(db, f.wellIds).filter((m) => m.pertType === 'negcon').length;
-    return { featureSet: fs.name, wells: f.wellIds.length, dim: f.dim, controlWells: controls, spheringReference: 'negcon', fallbackPlates: 0 };
-  }
   const sites = loadSiteVectors(db, featureSetId);
   const agg = aggregateWells(createMatrix(sites.rows, sites.cols, sites.data), sites.wellIds);
   const meta = metaFor(db, agg.wellIds);
@@ -88,9 +82,9 @@ export function buildImportedProfiles(db: DB, featureSetId: number): ProfileSumm
   };
 }
 
-/** Profiles of every feature set; fusion sets last, as they are built from the others' profiles. */
+/** Profiles of every feature set, reporting each as it is done. */
 export function buildAllProfiles(db: DB, onEach?: (summary: ProfileSummary, done: number, total: number) => void): ProfileSummary[] {
-  const sets = featureSets(db).sort((a, b) => Number(a.kind === FUSION_KIND) - Number(b.kind === FUSION_KIND));
+  const sets = featureSets(db);
   return sets.map((f, i) => {
     const s = buildProfiles(db, f.id);
     onEach?.(s, i + 1, sets.length);

@@ -6,10 +6,9 @@ export interface FeatureSetInfo {
   id: number;
   name: string;
   /**
-   * `fusion`: profiles built from other sets' profiles (see fusion.ts); `version` names the parts.
    * `backbone`: site vectors from a frozen imported ONNX model (ml/backbone.ts); `version` records it.
    */
-  kind: 'model' | 'handcrafted' | 'imported' | 'fusion' | 'backbone';
+  kind: 'model' | 'handcrafted' | 'imported' | 'backbone';
   dim: number;
   version: string | null;
   modelId: number | null;

@@ -91,7 +91,7 @@ export async function crossValidate(db: DB, o: CrossValidateOptions): Promise<Cr
     const copy = openProject(file);
     try {
       copy.prepare('DELETE FROM models').run();
-      copy.prepare("DELETE FROM feature_sets WHERE kind IN ('model', 'fusion')").run();
+      copy.prepare("DELETE FROM feature_sets WHERE kind = 'model'").run();
       const split = createSplit(copy, { folds, fold, seed });
       o.onProgress?.(`fold ${fold + 1}/${folds}: ${split.heldout.length} compounds held out`);
       for (const model of models) {

@@ -68,7 +68,7 @@ export function normalizedSiteFeatures(db: DB, sites: SiteInfo[], source: string
   return { source, dim: v.cols, bySite };
 }
 
-/** Feature-set kinds that hold one vector per site (imported and fusion sets are well-level). */
+/** Feature-set kinds that hold one vector per site (imported sets are well-level). */
 const SITE_LEVEL = new Set<string>(['handcrafted', 'backbone', 'model']);
 
 function loadSiteIds(db: DB, featureSetId: number): number[] {
