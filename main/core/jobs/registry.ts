@@ -23,6 +23,11 @@ export const TrainJobParams = z.object({
   resume: z.boolean().optional(),
   checkpointEvery: z.number().int().positive().optional(),
   checkpointDir: z.string().optional(),
+  /** Fine-tune: a model name, checkpoint folder or file to start from. */
+  initFrom: z.string().min(1).optional(),
+  /** Site-level feature set the feature head trains on (default handcrafted; e.g. an imported backbone). */
+  featureSource: z.string().min(1).optional(),
+  compounds: z.enum(['active-wells', 'active', 'all']).optional(),
 });
 export type TrainJobParams = z.input<typeof TrainJobParams>;
 
@@ -62,7 +67,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
     try {
       // The feature head trains on hand-crafted features; computing them here (rather than inside
       // train()) makes that stage visible and cancellable.
-      if (p.encoder === 'features' && !featureSetByName(db, HANDCRAFTED)) {
+      if (p.encoder === 'features' && (p.featureSource ?? HANDCRAFTED) === HANDCRAFTED && !featureSetByName(db, HANDCRAFTED)) {
         embedHandcrafted(db, { signal: ctx.signal, onProgress: (done, total) => ctx.progress({ stage: 'handcrafted', done, total }) });
       }
       throwIfCancelled(ctx.signal);
@@ -77,6 +82,9 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
         resume: p.resume,
         checkpointEvery: p.checkpointEvery,
         checkpointDir: p.checkpointDir,
+        initFrom: p.initFrom,
+        featureSource: p.featureSource,
+        compounds: p.compounds,
         projectPath: path.resolve(p.db),
         signal: ctx.signal,
         onProgress: (t) => {

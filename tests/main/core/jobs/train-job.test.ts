@@ -80,6 +80,25 @@ describe('train and embed jobs', () => {
     expect(stages.get('profiles')!.total).toBe(3);
   });
 
+  it('fine-tunes in the job process: initFrom, featureSource and compounds reach train()', async () => {
+    const db = copyProject(project, 'finetune');
+    await runJob('train', { ...base, db, model: 'image_only', steps: 3 }).done;
+    const r = await runJob<{ name: string; initFrom: { loaded: string[]; fresh: string[] } | null; featureSource: string | null; inactiveCompounds: string[] }>('train', {
+      ...base,
+      db,
+      steps: 2,
+      initFrom: 'image_only',
+      featureSource: 'handcrafted',
+      compounds: 'all',
+    }).done;
+    expect(r.name).toBe('micon');
+    expect(r.featureSource).toBe('handcrafted');
+    expect(r.initFrom!.loaded).toContain('feat0/kernel');
+    expect(r.initFrom!.fresh.some((n) => n.startsWith('gen'))).toBe(true);
+    expect(r.inactiveCompounds).toEqual([]);
+    await expect(runJob('train', { ...base, db, compounds: 'some' }).done).rejects.toMatchObject({ input: true, message: expect.stringMatching(/train job: compounds/) });
+  });
+
   it('passes bad parameters and an empty project back as input errors', async () => {
     const bad = runJob('train', { db: path.join(dir, 'x.micon'), model: 'resnet' });
     await expect(bad.done).rejects.toBeInstanceOf(JobFailed);
