@@ -168,6 +168,7 @@ program
   .option('--include-controls', 'return DMSO and empty wells too')
   .option('--min-conc <x>', 'only wells at this concentration or above')
   .option('--max-conc <x>', 'only wells at this concentration or below')
+  .option('--out <file>', 'also write the results as a table (.csv, .csv.gz or .parquet; Metadata_* columns, then rank, similarity, p, is_replicate)')
   .option('--json', 'print one JSON object')
   .action((o) => runQueryCli(o));
 

@@ -1,6 +1,7 @@
 // `micon query`: wells like a well, a screened compound, or an unseen SMILES.
 import fs from 'node:fs';
 import { openProject } from '../core/db/open.js';
+import { exportQueryResults } from '../core/search/export-results.js';
 import { EXCLUSIONS, runQuery, type Exclusion, type QueryOptions, type QueryResult, type QueryTarget, type SearchHit } from '../core/search/query.js';
 import { InputError } from '../core/types.js';
 import { emit } from './output.js';
@@ -19,6 +20,7 @@ export interface QueryCliOptions {
   includeControls?: boolean;
   minConc?: string;
   maxConc?: string;
+  out?: string;
   json?: boolean;
 }
 
@@ -112,7 +114,10 @@ export async function runQueryCli(o: QueryCliOptions): Promise<void> {
   const db = openProject(o.db);
   try {
     const r = await runQuery(db, target, options);
-    emit(!!o.json, r, () => formatQuery(r));
+    const exported = o.out ? await exportQueryResults(r, o.out) : null;
+    emit(!!o.json, exported ? { ...r, export: exported } : r, () =>
+      formatQuery(r) + (exported ? `\nwrote ${exported.rows} rows to ${exported.file} (${exported.format})` : ''),
+    );
   } finally {
     db.close();
   }

@@ -10,6 +10,7 @@ import { train } from '../../../../main/core/ml/train.js';
 import { createMatrix } from '../../../../main/core/profiles/matrix.js';
 import { normalizeLikeStored } from '../../../../main/core/search/counterfactual.js';
 import { runQuery } from '../../../../main/core/search/query.js';
+import { openTable } from '../../../../main/core/embeddings/profile-table.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 import { copyProject, makeTrainingProject } from '../../../helpers/training-project.js';
 
@@ -109,6 +110,36 @@ describe('micon query (CLI)', () => {
     expect(text.stdout).toMatch(/replicate .*:/);
     expect(smiles.code).toBe(0);
     expect(JSON.parse(smiles.stdout).query.kind).toBe('smiles');
+  }, 120_000);
+
+  it('--out writes the results as CSV and Parquet with Metadata_* columns that read back equal to the JSON', async () => {
+    const csv = path.join(dir, 'hits.csv');
+    const pq = path.join(dir, 'hits.parquet');
+    const [a, b] = await Promise.all([
+      cli('--db', project, '--compound', 'aspirin', '--k', '4', '--exclude', 'same-source', '--out', csv, '--json'),
+      cli('--db', project, '--compound', 'aspirin', '--k', '4', '--exclude', 'same-source', '--out', pq, '--json'),
+    ]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const r = JSON.parse(a.stdout);
+    const expected = r.results.length + r.replicates.reduce((n: number, rep: { results: unknown[] }) => n + rep.results.length, 0);
+    expect(r.export).toEqual({ file: csv, format: 'csv', rows: expected });
+    for (const file of [csv, pq]) {
+      const t = await openTable(file);
+      expect(t.columns.slice(0, 4)).toEqual(['Metadata_Source', 'Metadata_Batch', 'Metadata_Plate', 'Metadata_Well']);
+      expect(t.columns).toEqual(expect.arrayContaining(['Metadata_JCP2022', 'query_well', 'rank', 'similarity', 'p', 'is_replicate']));
+      const rows: unknown[][] = [];
+      for await (const row of t.rows()) rows.push(row.values);
+      expect(rows).toHaveLength(expected);
+      const col = (n: string) => t.columns.indexOf(n);
+      r.results.forEach((h: { plate: string; well: string; similarity: number; isReplicate: boolean }, i: number) => {
+        expect(rows[i][col('Metadata_Plate')]).toBe(h.plate);
+        expect(rows[i][col('Metadata_Well')]).toBe(h.well);
+        expect(Number(rows[i][col('similarity')])).toBeCloseTo(h.similarity, 6);
+        expect(String(rows[i][col('is_replicate')])).toBe(String(h.isReplicate));
+        expect(rows[i][col('query_well')] ?? '').toBe('');
+      });
+      expect(rows.at(-1)![col('query_well')]).toBe(`${r.replicates.at(-1).plate}:${r.replicates.at(-1).well}`);
+    }
   }, 120_000);
 
   it('bad input: a clear message on stderr and a non-zero exit', async () => {
