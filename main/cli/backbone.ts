@@ -1,6 +1,6 @@
 import { openProject } from '../core/db/open.js';
 import { InputError } from '../core/types.js';
-import { emit } from './output.js';
+import { abortOnSigint, emit } from './output.js';
 
 export interface BackboneCliOptions {
   db: string;
@@ -19,9 +19,7 @@ export async function runBackbone(file: string, o: BackboneCliOptions): Promise<
   }
   const db = openProject(o.db);
   const tty = !o.json && process.stderr.isTTY;
-  const abort = new AbortController();
-  const onSig = () => abort.abort();
-  process.once('SIGINT', onSig);
+  const ctrlC = abortOnSigint();
   try {
     // onnxruntime is loaded only for this command.
     const { embedBackbone } = await import('../core/ml/backbone.js');
@@ -29,7 +27,7 @@ export async function runBackbone(file: string, o: BackboneCliOptions): Promise<
       name: o.name,
       inputSize,
       normalize: o.normalize,
-      signal: abort.signal,
+      signal: ctrlC.signal,
       onProgress: tty ? (done, total) => process.stderr.write(`\rbackbone: ${done}/${total} sites   `) : undefined,
     });
     if (tty) process.stderr.write('\n');
@@ -43,7 +41,7 @@ export async function runBackbone(file: string, o: BackboneCliOptions): Promise<
       ].join('\n'),
     );
   } finally {
-    process.off('SIGINT', onSig);
+    ctrlC.release();
     db.close();
   }
 }

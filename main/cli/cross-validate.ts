@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openProject } from '../core/db/open.js';
 import { crossValidate, type CrossValidationResult } from '../core/eval/cross-validate.js';
 import { InputError } from '../core/types.js';
-import { emit } from './output.js';
+import { abortOnSigint, emit } from './output.js';
 
 const num = (v: string | undefined, name: string, min: number): number | undefined => {
   if (v === undefined) return undefined;
@@ -31,9 +31,7 @@ export async function runCrossValidate(o: { db: string; folds: string; seed: str
   const steps = num(o.steps, '--steps', 1);
   const permutations = num(o.permutations, '--permutations', 0)!;
   const db = openProject(o.db);
-  const abort = new AbortController();
-  const onSig = () => abort.abort();
-  process.once('SIGINT', onSig);
+  const ctrlC = abortOnSigint();
   try {
     const r = await crossValidate(db, {
       projectPath: path.resolve(o.db),
@@ -41,12 +39,12 @@ export async function runCrossValidate(o: { db: string; folds: string; seed: str
       seed,
       steps,
       permutations,
-      signal: abort.signal,
+      signal: ctrlC.signal,
       onProgress: o.json ? undefined : (m) => process.stderr.write(m + '\n'),
     });
     emit(!!o.json, r, () => formatCrossValidation(r));
   } finally {
-    process.off('SIGINT', onSig);
+    ctrlC.release();
     db.close();
   }
 }

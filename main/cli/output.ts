@@ -31,3 +31,11 @@ export function fail(e: unknown): never {
   process.stderr.write(`micon: ${err?.stack ?? String(e)}\n`);
   process.exit(1);
 }
+
+/** A signal Ctrl-C aborts, so a long job stops at its next step and says so; `release` when done. */
+export function abortOnSigint(): { signal: AbortSignal; release: () => void } {
+  const abort = new AbortController();
+  const onSig = () => abort.abort();
+  process.once('SIGINT', onSig);
+  return { signal: abort.signal, release: () => process.off('SIGINT', onSig) };
+}

@@ -4,7 +4,7 @@ import type { BackendPreference } from '../core/ml/backend.js';
 import type { ModelKind } from '../core/ml/config.js';
 import { train, type EncoderKind } from '../core/ml/train.js';
 import { InputError } from '../core/types.js';
-import { emit } from './output.js';
+import { abortOnSigint, emit } from './output.js';
 
 export interface TrainCliOptions {
   db: string;
@@ -39,9 +39,7 @@ function positiveInt(v: string, flag: string): number {
 export async function runTrain(o: TrainCliOptions): Promise<void> {
   const db = openProject(o.db);
   const tty = !o.json && process.stderr.isTTY;
-  const abort = new AbortController();
-  const onSig = () => abort.abort();
-  process.once('SIGINT', onSig);
+  const ctrlC = abortOnSigint();
   try {
     let lastLine = 0;
     const r = await train(db, {
@@ -57,7 +55,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
       featureSource: o.features,
       initFrom: o.initFrom,
       projectPath: path.resolve(o.db),
-      signal: abort.signal,
+      signal: ctrlC.signal,
       onProgress: o.json
         ? undefined
         : (p) => {
@@ -87,7 +85,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
       ].join('\n'),
     );
   } finally {
-    process.off('SIGINT', onSig);
+    ctrlC.release();
     db.close();
   }
 }

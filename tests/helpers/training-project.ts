@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openProject } from '../../main/core/db/open.js';
+import { openProject, type DB } from '../../main/core/db/open.js';
 import { embedHandcrafted } from '../../main/core/embeddings/handcrafted.js';
 import { makeProject } from '../e2e/demo-project.js';
 
@@ -27,4 +27,14 @@ export function copyProject(src: string, name: string): string {
   fs.rmSync(`${dst}.d`, { recursive: true, force: true });
   fs.copyFileSync(src, dst);
   return dst;
+}
+
+/** Open a project file, run `f` on it, close it whatever happens. */
+export async function withDb<T>(file: string, f: (db: DB) => Promise<T>): Promise<T> {
+  const db = openProject(file);
+  try {
+    return await f(db);
+  } finally {
+    db.close();
+  }
 }

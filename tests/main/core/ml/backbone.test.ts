@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openProject, type DB } from '../../../../main/core/db/open.js';
 import { embedModels } from '../../../../main/core/embeddings/models.js';
 import { buildAllProfiles, evaluateAll } from '../../../../main/core/embeddings/profiles.js';
 import { featureSetByName, loadSiteVectors, loadWellProfiles, siteArray, siteInfo } from '../../../../main/core/embeddings/store.js';
@@ -21,7 +20,7 @@ import { normalizedSiteFeatures } from '../../../../main/core/ml/train-data.js';
 import { train } from '../../../../main/core/ml/train.js';
 import { InputError } from '../../../../main/core/types.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
-import { copyProject, makeTrainingProject } from '../../../helpers/training-project.js';
+import { copyProject, makeTrainingProject, withDb } from '../../../helpers/training-project.js';
 import { maxAbsDiff, randomWeights } from './onnx-helpers.js';
 
 const TOL = 1e-4;
@@ -87,15 +86,6 @@ function rawModel(
     },
   });
   return onnx.ModelProto.encode(m).finish();
-}
-
-async function withDb<T>(file: string, f: (db: DB) => Promise<T>): Promise<T> {
-  const db = openProject(file);
-  try {
-    return await f(db);
-  } finally {
-    db.close();
-  }
 }
 
 beforeAll(async () => {

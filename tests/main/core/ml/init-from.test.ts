@@ -4,7 +4,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openProject, type DB } from '../../../../main/core/db/open.js';
 import { loadLatestCheckpoint, saveCheckpoint, type TensorData } from '../../../../main/core/ml/checkpoint.js';
 import { makeConfig, type MiconConfig } from '../../../../main/core/ml/config.js';
 import { DEFAULT_IMAGE_ENCODER, encoderParamShapes } from '../../../../main/core/ml/encoder-spec.js';
@@ -12,7 +11,7 @@ import { isImageParam } from '../../../../main/core/ml/init-from.js';
 import { train, type TrainOptions } from '../../../../main/core/ml/train.js';
 import { InputError } from '../../../../main/core/types.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
-import { copyProject, makeTrainingProject } from '../../../helpers/training-project.js';
+import { copyProject, makeTrainingProject, withDb } from '../../../helpers/training-project.js';
 
 const dir = tmpDir('micon-init-from-');
 let project: string;
@@ -22,15 +21,6 @@ beforeAll(async () => {
 
 type Meta = { config: MiconConfig; losses: number[] };
 const params = (t: Record<string, TensorData>) => Object.fromEntries(Object.entries(t).flatMap(([k, v]) => (k.startsWith('param:') ? [[k.slice(6), v]] : [])));
-
-async function withDb<T>(file: string, f: (db: DB) => Promise<T>): Promise<T> {
-  const db = openProject(file);
-  try {
-    return await f(db);
-  } finally {
-    db.close();
-  }
-}
 
 const base = (file: string): TrainOptions => ({ model: 'micon', encoder: 'features', backend: 'wasm', batchCompounds: 8, seed: 5, checkpointEvery: 1000, projectPath: file });
 /** One step at learning rate 0: the checkpoint holds the run's initial parameters. */
