@@ -15,17 +15,26 @@ export function stripCxExtensions(smiles: string): string {
   return smiles.replace(/\s+\|[^|]*\|\s*$/, '').trim();
 }
 
-/** RDKit canonical SMILES, or null when the input does not parse. Every mol is deleted (the WASM heap leaks otherwise). */
-export async function canonicalSmiles(smiles: string): Promise<string | null> {
+type Mol = NonNullable<ReturnType<RDKitModule['get_mol']>>;
+
+/**
+ * Parse `smiles` and run `f` on the molecule; null when it does not parse. The mol is always deleted
+ * (the WASM heap leaks otherwise).
+ */
+export async function withMol<T>(smiles: string, f: (mol: Mol) => T): Promise<T | null> {
   const RDKit = await getRDKit();
   const s = stripCxExtensions(smiles);
   if (!s) return null;
   const mol = RDKit.get_mol(s);
   if (!mol) return null;
   try {
-    if (!mol.is_valid()) return null;
-    return mol.get_smiles();
+    return mol.is_valid() ? f(mol) : null;
   } finally {
     mol.delete();
   }
+}
+
+/** RDKit canonical SMILES, or null when the input does not parse. */
+export function canonicalSmiles(smiles: string): Promise<string | null> {
+  return withMol(smiles, (mol) => mol.get_smiles());
 }

@@ -12,7 +12,7 @@ import { buildAllProfiles, evaluateAll } from '../../../../main/core/embeddings/
 import { featureSetByName, loadSiteVectors, loadWellProfiles, siteArray, siteInfo } from '../../../../main/core/embeddings/store.js';
 import { backboneInput, defaultBackboneName, embedBackbone, planBackbone, poolOutput, type ValueMeta } from '../../../../main/core/ml/backbone.js';
 import type { MiconConfig } from '../../../../main/core/ml/config.js';
-import { DEFAULT_IMAGE_ENCODER, encodeImages, encoderParamShapes, type ImageEncoderSpec } from '../../../../main/core/ml/encoder-spec.js';
+import { DEFAULT_IMAGE_ENCODER, encoderParamShapes, type ImageEncoderSpec } from '../../../../main/core/ml/encoder-spec.js';
 import { onnx } from '../../../../main/core/ml/onnx-graph.js';
 import { exportImageEncoderOnnx, type Weights } from '../../../../main/core/ml/onnx-export.js';
 import { toInput } from '../../../../main/core/ml/site-images.js';
@@ -21,7 +21,7 @@ import { train } from '../../../../main/core/ml/train.js';
 import { InputError } from '../../../../main/core/types.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 import { copyProject, makeTrainingProject, withDb } from '../../../helpers/training-project.js';
-import { maxAbsDiff, randomWeights } from './onnx-helpers.js';
+import { maxAbsDiff, randomWeights, tfjsEncode } from './onnx-helpers.js';
 
 const TOL = 1e-4;
 const dir = tmpDir('micon-backbone-');
@@ -40,14 +40,9 @@ function writeModel(name: string, bytes: Uint8Array): string {
 }
 
 /** tfjs forward pass of our encoder on [n, channels, S, S] (cpu backend: exact reference). */
-async function tfjsEncode(spec: ImageEncoderSpec, w: Weights, x: Float32Array, n: number): Promise<Float32Array> {
+async function tfjsEncodeCpu(spec: ImageEncoderSpec, w: Weights, x: Float32Array, n: number): Promise<Float32Array> {
   await tf.setBackend('cpu');
-  const params = Object.fromEntries(Object.entries(w).map(([k, t]) => [k, tf.tensor(t.data, t.shape)]));
-  const input = tf.tensor4d(x, [n, spec.channels, spec.inputSize, spec.inputSize]);
-  const out = encodeImages(spec, params, input);
-  const data = out.dataSync() as Float32Array;
-  tf.dispose([out, input, ...Object.values(params)]);
-  return data;
+  return tfjsEncode(spec, w, x, n);
 }
 
 type Dims = (number | string)[];
@@ -161,7 +156,7 @@ describe('embedBackbone on the demo screen', () => {
       const pick = [0, 1, Math.floor(v.rows / 2), v.rows - 1];
       const x = new Float32Array(pick.length * 5 * 32 * 32);
       pick.forEach((row, k) => x.set(toInput(siteArray(db, v.siteIds[row]), 32), k * 5 * 32 * 32));
-      const ref = await tfjsEncode(SPEC5, W, x, pick.length);
+      const ref = await tfjsEncodeCpu(SPEC5, W, x, pick.length);
       const got = new Float32Array(pick.length * 30);
       pick.forEach((row, k) => got.set(v.data.subarray(row * 30, (row + 1) * 30), k * 30));
       const diff = maxAbsDiff(got, ref);
@@ -191,7 +186,7 @@ describe('embedBackbone on the demo screen', () => {
       const row = 3;
       const site = toInput(siteArray(db, v.siteIds[row]), 32);
       // [1, 5, S, S] read as five one-channel images
-      const ref = await tfjsEncode(SPEC1, W, site, 5);
+      const ref = await tfjsEncodeCpu(SPEC1, W, site, 5);
       expect(maxAbsDiff(v.data.subarray(row * r.dim, (row + 1) * r.dim), ref)).toBeLessThanOrEqual(TOL);
     });
   });
@@ -207,7 +202,7 @@ describe('embedBackbone on the demo screen', () => {
       const site = toInput(siteArray(db, v.siteIds[row]), 32);
       const rgb = new Float32Array(5 * 3 * 32 * 32);
       for (let c = 0; c < 5; c++) for (let k = 0; k < 3; k++) rgb.set(site.subarray(c * 1024, (c + 1) * 1024), (c * 3 + k) * 1024);
-      const ref = await tfjsEncode(SPEC3, W, rgb, 5);
+      const ref = await tfjsEncodeCpu(SPEC3, W, rgb, 5);
       expect(maxAbsDiff(v.data.subarray(row * r.dim, (row + 1) * r.dim), ref)).toBeLessThanOrEqual(TOL);
     });
   });

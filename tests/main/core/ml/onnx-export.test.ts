@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_IMAGE_ENCODER, encodeImages, encoderParamShapes, type ImageEncoderSpec } from '../../../../main/core/ml/encoder-spec.js';
+import { DEFAULT_IMAGE_ENCODER, encoderParamShapes, type ImageEncoderSpec } from '../../../../main/core/ml/encoder-spec.js';
 import { createEmbedder } from '../../../../main/core/ml/onnx-embed.js';
 import {
   exportFeatureHeadOnnx,
@@ -14,7 +14,7 @@ import {
   type Weights,
 } from '../../../../main/core/ml/onnx-export.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
-import { maxAbsDiff, pythonWithOnnx, randomWeights, rng, uniform } from './onnx-helpers.js';
+import { maxAbsDiff, pythonWithOnnx, randomWeights, rng, tfjsEncode, uniform } from './onnx-helpers.js';
 
 const TOL = 1e-4;
 const SPECS: [string, ImageEncoderSpec][] = [
@@ -24,15 +24,6 @@ const SPECS: [string, ImageEncoderSpec][] = [
   ['odd-63', { inputSize: 63, channels: 3, convs: [{ filters: 8, kernel: 4, stride: 2 }, { filters: 12, kernel: 5, stride: 1 }, { filters: 16, kernel: 3, stride: 2 }], perChannelDim: 10 }],
   ['stride-1', { inputSize: 20, channels: 2, convs: [{ filters: 6, kernel: 3, stride: 1 }, { filters: 8, kernel: 5, stride: 1 }], perChannelDim: 7 }],
 ];
-
-function tfjsEncode(spec: ImageEncoderSpec, w: Weights, x: Float32Array, n: number): Float32Array {
-  const params = Object.fromEntries(Object.entries(w).map(([k, t]) => [k, tf.tensor(t.data, t.shape)]));
-  const input = tf.tensor4d(x, [n, spec.channels, spec.inputSize, spec.inputSize]);
-  const out = encodeImages(spec, params, input);
-  const data = out.dataSync() as Float32Array;
-  tf.dispose([out, input, ...Object.values(params)]);
-  return data;
-}
 
 function tfjsHead(spec: FeatureHeadSpec, w: Weights, x: Float32Array, n: number): Float32Array {
   return tf.tidy(() => {

@@ -1,5 +1,7 @@
 // Seeded weights and images shared by the ONNX tests, so failures reproduce exactly.
 import { spawnSync } from 'node:child_process';
+import * as tf from '@tensorflow/tfjs';
+import { encodeImages, type ImageEncoderSpec } from '../../../../main/core/ml/encoder-spec.js';
 import type { Weights } from '../../../../main/core/ml/onnx-export.js';
 
 import { mulberry32 as rng } from '../../../../main/core/util/random.js';
@@ -37,4 +39,14 @@ export function pythonWithOnnx(): string | null {
     if (r.status === 0) return py;
   }
   return null;
+}
+
+/** The encoder's output computed by tfjs on the active backend: the reference the ONNX runs are held to. */
+export function tfjsEncode(spec: ImageEncoderSpec, w: Weights, x: Float32Array, n: number): Float32Array {
+  const params = Object.fromEntries(Object.entries(w).map(([k, t]) => [k, tf.tensor(t.data, t.shape)]));
+  const input = tf.tensor4d(x, [n, spec.channels, spec.inputSize, spec.inputSize]);
+  const out = encodeImages(spec, params, input);
+  const data = out.dataSync() as Float32Array;
+  tf.dispose([out, input, ...Object.values(params)]);
+  return data;
 }
