@@ -78,6 +78,8 @@ declare module '*electron' {
     isMinimized(): boolean;
     isDestroyed(): boolean;
     setTitle(title: string): void;
+    /** 0..1 shows progress; -1 removes the bar; >1 is indeterminate (Electron BrowserWindow.setProgressBar). */
+    setProgressBar(progress: number): void;
     loadURL(url: string): Promise<void>;
     once(event: 'ready-to-show', listener: () => void): this;
     on(event: 'page-title-updated', listener: (event: ElectronEvent, title: string, explicitSet: boolean) => void): this;

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, type BrowserWindow } from 'electron';
 import { createHandlers } from '../core/api/handlers.js';
+import { ProjectSession } from '../core/api/session.js';
+import { JobManager } from '../core/jobs/manager.js';
 import { openProject, type DB } from '../core/db/open.js';
 import { contentSecurityPolicy } from './app-files.js';
 import { registerIpc, type IpcTransport } from './ipc.js';
@@ -24,6 +26,8 @@ const allowed = allowedOrigins(devServerUrl);
 let win: BrowserWindow | null = null;
 let db: DB | null = null;
 let ipc: IpcTransport | null = null;
+let session: ProjectSession | null = null;
+let jobs: JobManager | null = null;
 let projectPath = '';
 
 function fail(title: string, message: string): void {
@@ -75,7 +79,19 @@ async function start(): Promise<void> {
   }
   recordRecent(userData, projectPath);
 
-  ipc = registerIpc(createHandlers({ db, projectPath, transport: 'electron', transportNote: null }), allowed);
+  session = new ProjectSession(db, projectPath, { nativeBinding: binding.file }, true);
+  session.onChange((file) => recordRecent(userData, file));
+  jobs = new JobManager(session, (event, payload) => {
+    ipc?.broadcast(event, payload);
+    // Long jobs show in the task bar / dock, like a download.
+    if (event === 'job.progress' && win && !win.isDestroyed()) {
+      const p = payload as { done: number; total: number };
+      win.setProgressBar(p.total > 0 ? Math.min(1, p.done / p.total) : 2);
+    } else if (event === 'job.state' && win && !win.isDestroyed() && (payload as { state: string }).state !== 'running') {
+      win.setProgressBar(-1);
+    }
+  });
+  ipc = registerIpc(createHandlers({ session, jobs, transport: 'electron', transportNote: null }), allowed);
   serveApp(rendererDir, contentSecurityPolicy(null));
   process.stdout.write(`MICON Studio (Electron ${electronVersion}): ${projectPath} [${choice.reason}]\n`);
   openWindow();
@@ -99,8 +115,9 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('will-quit', () => {
+    jobs?.cancelAll();
     ipc?.dispose();
-    db?.close();
+    session?.close();
     db = null;
   });
   app

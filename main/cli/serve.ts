@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ProjectSession } from '../core/api/session.js';
 import { openProject } from '../core/db/open.js';
 import { startServer } from '../server/server.js';
 
@@ -12,8 +13,11 @@ export async function runServe(o: { db: string; port: string }): Promise<void> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     process.stderr.write('micon serve: the UI is not built yet; run `npm run build:renderer` (npm start does it for you)\n');
   }
+  const session = new ProjectSession(db, o.db, {}, true);
   const server = await startServer({
     db,
+    session,
+    jobs: true,
     projectPath: path.resolve(o.db),
     port: Number(o.port),
     rendererDir,
@@ -26,7 +30,7 @@ export async function runServe(o: { db: string; port: string }): Promise<void> {
     if (stopping) return;
     stopping = true;
     await server.close();
-    db.close();
+    session.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);

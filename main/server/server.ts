@@ -3,6 +3,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHandlers } from '../core/api/handlers.js';
+import { ProjectSession } from '../core/api/session.js';
+import { JobManager } from '../core/jobs/manager.js';
 import type { EventName, EventPayload } from '../core/api/contract.js';
 import type { DB } from '../core/db/open.js';
 import { handleApi } from './api-route.js';
@@ -13,6 +15,10 @@ import { serveStatic } from './static.js';
 export interface ServerOptions {
   db: DB;
   projectPath: string;
+  /** The open project, when the caller keeps one (else one is made around db). */
+  session?: ProjectSession;
+  /** Run jobs (ingest, train, embed, evaluate) in job processes; off by default for read-only views. */
+  jobs?: boolean;
   /** 0 (the default) picks any free port. */
   port?: number;
   rendererDir: string;
@@ -27,6 +33,8 @@ export interface RunningServer {
   port: number;
   host: '127.0.0.1';
   broadcast<K extends EventName>(event: K, payload: EventPayload<K>): void;
+  session: ProjectSession;
+  jobs: JobManager | null;
   close(): Promise<void>;
 }
 
@@ -34,8 +42,10 @@ const HOST = '127.0.0.1';
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
-  const handlers = createHandlers({ db: opts.db, projectPath: opts.projectPath, transport: 'browser', transportNote: opts.transportNote ?? null });
   const hub = new EventHub();
+  const session = opts.session ?? new ProjectSession(opts.db, opts.projectPath);
+  const jobs = opts.jobs ? new JobManager(session, (event, payload) => hub.broadcast(event, payload)) : null;
+  const handlers = createHandlers({ session, jobs: jobs ?? undefined, transport: 'browser', transportNote: opts.transportNote ?? null });
   let port = 0;
 
   const server = http.createServer((req, res) => {
@@ -86,7 +96,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     port,
     host: HOST,
     broadcast: (event, payload) => hub.broadcast(event, payload),
+    session,
+    jobs,
     close: async () => {
+      jobs?.cancelAll();
       await hub.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,75 +1,97 @@
-import { useEffect, useState } from 'react';
-import type { JobProgress, PlateSummary, ProjectInfo, WellSummary } from '../../main/core/api/contract';
+import { useCallback, useEffect, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import type { JobInfo, PlateSummary, ProjectInfo } from '../../main/core/api/contract';
 import { getApi } from './api';
+import { errorMessage } from './errors';
+import { JobsContext, useJobsSubscription } from './jobs';
+import { NavContext, VIEWS, type Route } from './nav';
+import { CompoundBrowser } from './views/compounds/CompoundBrowser';
 import { Header } from './views/Header';
-import { PlateList } from './views/PlateList';
-import { PlateView } from './views/PlateView';
-import { ProjectOverview } from './views/ProjectOverview';
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+import { PlatesView } from './views/plates/PlatesView';
+import { ProjectView } from './views/project/ProjectView';
+import { SimilarityView } from './views/similarity/SimilarityView';
+import { TrainingView } from './views/training/TrainingView';
+import { useTaskbarProgress } from './taskbar';
 
 export function App() {
   const api = getApi();
   const [info, setInfo] = useState<ProjectInfo | null>(null);
   const [plates, setPlates] = useState<PlateSummary[] | null>(null);
-  const [selectedId, setSelectedId] = useState<number | null>(null);
-  const [wells, setWells] = useState<{ plateId: number; wells: WellSummary[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [job, setJob] = useState<JobProgress | null>(null);
+  const [route, setRoute] = useState<Route>({ view: 'plates' });
+  const [revision, setRevision] = useState(0);
+
+  const reload = useCallback(() => setRevision((r) => r + 1), []);
+  const jobs = useJobsSubscription(api, (j: JobInfo) => {
+    if (j.state === 'done') reload();
+  });
+  useTaskbarProgress(jobs);
 
   useEffect(() => {
+    let live = true;
     Promise.all([api.invoke('project.info', {}), api.invoke('plates.list', {})]).then(
       ([i, p]) => {
+        if (!live) return;
         setInfo(i);
         setPlates(p);
+        setError(null);
       },
-      (e) => setError(message(e)),
-    );
-    return api.on('job.progress', setJob);
-  }, [api]);
-
-  useEffect(() => {
-    if (selectedId === null) return;
-    // A slow answer for a plate the user already left must not overwrite the newer one.
-    let current = true;
-    api.invoke('plates.wells', { plateId: selectedId }).then(
-      (w) => current && setWells({ plateId: selectedId, wells: w }),
-      (e) => current && setError(message(e)),
+      (e) => live && setError(errorMessage(e)),
     );
     return () => {
-      current = false;
+      live = false;
     };
-  }, [api, selectedId]);
+  }, [api, revision]);
 
-  const plate = plates?.find((p) => p.id === selectedId) ?? null;
-  const plateWells = wells && wells.plateId === selectedId ? wells.wells : null;
+  // First visit: a project without plates starts on the import view.
+  useEffect(() => {
+    if (plates && plates.length === 0 && revision === 0) setRoute({ view: 'project' });
+  }, [plates, revision]);
 
+  // Alt+1…5 switch views from anywhere (Ctrl/Cmd+digit belong to the browser's tabs).
+  const onKeyDown = (e: ReactKeyboardEvent) => {
+    if (!e.altKey || e.ctrlKey || e.metaKey) return;
+    const v = VIEWS.find((x) => x.key === e.key);
+    if (!v) return;
+    e.preventDefault();
+    setRoute({ view: v.view } as Route);
+  };
+
+  const nav = { route, go: setRoute, revision };
   return (
-    <div className="app">
-      <Header info={info} job={job} />
-      {error && (
-        <div className="error-banner" role="alert" data-testid="error">
-          {error}
-        </div>
-      )}
-      <div className="workspace">
-        <PlateList plates={plates} selectedId={selectedId} onSelect={setSelectedId} />
-        <main className="main">
-          {plate ? (
-            <PlateView key={plate.id} plate={plate} wells={plateWells} />
-          ) : (
-            plates && plates.length > 0 ? (
-              <ProjectOverview info={info} plates={plates} onSelect={setSelectedId} />
-            ) : (
-              <div className="placeholder" data-testid="no-plate">
-                {plates === null ? 'Loading project…' : 'This project has no plates yet. Import a plate folder with `micon ingest`.'}
-              </div>
-            )
+    <NavContext.Provider value={nav}>
+      <JobsContext.Provider value={jobs}>
+        <div className="app" onKeyDown={onKeyDown}>
+          <Header info={info} />
+          <nav className="tabs" role="tablist" aria-label="Views">
+            {VIEWS.map((v) => (
+              <button
+                key={v.view}
+                type="button"
+                role="tab"
+                className={`tab${route.view === v.view ? ' active' : ''}`}
+                aria-selected={route.view === v.view}
+                data-testid={`tab-${v.view}`}
+                title={`Alt+${v.key}`}
+                onClick={() => setRoute({ view: v.view } as Route)}
+              >
+                {v.label}
+              </button>
+            ))}
+          </nav>
+          {error && (
+            <div className="error-banner" role="alert" data-testid="error">
+              {error}
+            </div>
           )}
-        </main>
-      </div>
-    </div>
+          <div className="view" data-testid={`view-${route.view}`}>
+            {route.view === 'project' && <ProjectView info={info} plates={plates} onChanged={reload} />}
+            {route.view === 'plates' && <PlatesView info={info} plates={plates} />}
+            {route.view === 'compounds' && <CompoundBrowser />}
+            {route.view === 'similarity' && <SimilarityView />}
+            {route.view === 'training' && <TrainingView />}
+          </div>
+        </div>
+      </JobsContext.Provider>
+    </NavContext.Provider>
   );
 }

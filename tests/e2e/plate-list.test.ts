@@ -212,13 +212,18 @@ describe.skipIf(!hasChromium)(`plate list and well grid in Chromium (browser mod
 
   it('receives pushed events over the WebSocket (token and CSP allow it)', async () => {
     const progress = { jobId: 'e2e', kind: 'ingest', stage: 'decode', done: 3, total: 10 };
+    const job = { jobId: 'e2e', kind: 'ingest', state: 'running' as const, title: 'import /x', params: {}, startedAt: new Date().toISOString(), endedAt: null, progress: null, trainHistory: [], result: null, error: null };
     // The page subscribes on load; re-send until its socket is up rather than guessing a delay.
     await expect
       .poll(async () => {
+        server.broadcast('job.state', job);
         server.broadcast('job.progress', progress);
         return (await page.getByTestId('job-progress').count()) > 0 ? page.getByTestId('job-progress').textContent() : null;
       })
-      .toBe('ingest: decode 3/10');
+      .toBe('ingest: decode3 / 10Cancel');
+    expect(await page.title()).toBe('[30%] ingest · MICON Studio');
+    server.broadcast('job.state', { ...job, state: 'cancelled', endedAt: new Date().toISOString() });
+    await expect.poll(() => page.getByTestId('job-progress').count()).toBe(0);
   });
 
   it('logged no errors or CSP violations in the page', () => {

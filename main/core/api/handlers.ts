@@ -1,105 +1,44 @@
+// Every request of the API contract, implemented once for both transports. Each area's handlers
+// live in handlers-<area>.ts next to its contract-<area>.ts; this file joins them.
 import type { DB } from '../db/open.js';
 import { schemaVersion } from '../db/open.js';
-import { runQuery } from '../search/query.js';
-import type { Handlers, PlateSummary, WellSummary } from './contract.js';
+import type { JobManager } from '../jobs/manager.js';
+import type { Handlers } from './contract.js';
+import { compoundHandlers } from './handlers-compounds.js';
+import { jobHandlers } from './handlers-jobs.js';
+import { plateHandlers } from './handlers-plates.js';
+import { projectHandlers } from './handlers-project.js';
+import { searchHandlers } from './handlers-search.js';
+import { ProjectSession } from './session.js';
+
+export { listPlates, listWells } from './handlers-plates.js';
 
 export interface HandlerContext {
-  db: DB;
-  projectPath: string;
+  /** The open project; or give db + projectPath for a fixed project (tests, `micon serve` of old). */
+  session?: ProjectSession;
+  db?: DB;
+  projectPath?: string;
   transport: 'electron' | 'browser';
   transportNote: string | null;
+  /** Runs long jobs in the job process; without one, jobs.* requests say that jobs are unavailable. */
+  jobs?: JobManager;
+}
+
+export function sessionOf(ctx: HandlerContext): ProjectSession {
+  if (ctx.session) return ctx.session;
+  if (!ctx.db || !ctx.projectPath) throw new Error('createHandlers needs a session, or a db and its projectPath');
+  return new ProjectSession(ctx.db, ctx.projectPath);
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
-  const { db } = ctx;
-  const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  const session = sessionOf(ctx);
   return {
-    'project.info': () => ({
-      path: ctx.projectPath,
-      schemaVersion: schemaVersion(db),
-      plates: count('SELECT COUNT(*) n FROM plates'),
-      wells: count('SELECT COUNT(*) n FROM wells'),
-      sites: count('SELECT COUNT(*) n FROM sites'),
-      compounds: count('SELECT COUNT(*) n FROM compounds WHERE is_control = 0'),
-      transport: ctx.transport,
-      transportNote: ctx.transportNote,
-    }),
-    'plates.list': () => listPlates(db),
-    'plates.wells': ({ plateId }) => listWells(db, plateId),
-    'search.query': ({ query, ...options }) => runQuery(db, query, options),
+    ...projectHandlers(session, ctx),
+    ...plateHandlers(session),
+    ...compoundHandlers(session),
+    ...searchHandlers(session),
+    ...jobHandlers(session, ctx.jobs ?? null),
   };
 }
 
-export function listPlates(db: DB): PlateSummary[] {
-  const rows = db
-    .prepare(
-      `SELECT p.id, p.name, s.name AS source, b.name AS batch, p.replicate, p.layout, p.folder, p.rows, p.cols,
-              p.image_width, p.image_height, p.pixel_size_um, p.bit_depth, p.ingested_at,
-              (SELECT COUNT(*) FROM wells w WHERE w.plate_id = p.id) AS wells,
-              (SELECT COUNT(*) FROM sites x JOIN wells w ON w.id = x.well_id WHERE w.plate_id = p.id) AS sites,
-              (SELECT COUNT(*) FROM sites x JOIN wells w ON w.id = x.well_id WHERE w.plate_id = p.id AND x.qc_flags != '') AS flagged,
-              (SELECT COUNT(*) FROM wells w WHERE w.plate_id = p.id AND w.pert_type = 'trt') AS treated,
-              (SELECT COUNT(*) FROM wells w WHERE w.plate_id = p.id AND w.pert_type = 'negcon') AS controls,
-              (SELECT COUNT(DISTINCT w.compound_id) FROM wells w WHERE w.plate_id = p.id AND w.pert_type = 'trt') AS compounds
-         FROM plates p JOIN batches b ON b.id = p.batch_id JOIN sources s ON s.id = b.source_id
-        ORDER BY s.name, b.name, p.name`,
-    )
-    .all() as Record<string, unknown>[];
-  const chan = db.prepare('SELECT name, raw_id, instrument_name FROM channels WHERE plate_id = ? ORDER BY raw_id');
-  return rows.map((r) => ({
-    id: r.id as number,
-    name: r.name as string,
-    source: r.source as string,
-    batch: r.batch as string,
-    replicate: (r.replicate as number | null) ?? null,
-    layout: r.layout as string,
-    folder: r.folder as string,
-    rows: r.rows as number,
-    cols: r.cols as number,
-    wells: r.wells as number,
-    sites: r.sites as number,
-    treatedWells: r.treated as number,
-    controlWells: r.controls as number,
-    compounds: r.compounds as number,
-    imageWidth: (r.image_width as number | null) ?? null,
-    imageHeight: (r.image_height as number | null) ?? null,
-    pixelSizeUm: (r.pixel_size_um as number | null) ?? null,
-    bitDepth: (r.bit_depth as number | null) ?? null,
-    qcFlaggedSites: r.flagged as number,
-    ingestedAt: r.ingested_at as string,
-    channels: (chan.all(r.id) as { name: string; raw_id: string; instrument_name: string | null }[]).map((c) => ({
-      name: c.name,
-      rawId: c.raw_id,
-      instrumentName: c.instrument_name,
-    })),
-  }));
-}
-
-export function listWells(db: DB, plateId: number): WellSummary[] {
-  const rows = db
-    .prepare(
-      `SELECT w.id, w.well, w.row, w.col, w.concentration, w.pert_type,
-              c.compound_id, c.name AS compound_name, c.canonical_smiles, c.smiles, c.moa,
-              (SELECT COUNT(*) FROM sites s WHERE s.well_id = w.id) AS sites,
-              (SELECT GROUP_CONCAT(s.qc_flags, ',') FROM sites s WHERE s.well_id = w.id AND s.qc_flags != '') AS flags,
-              t.png
-         FROM wells w LEFT JOIN compounds c ON c.id = w.compound_id LEFT JOIN well_thumbnails t ON t.well_id = w.id
-        WHERE w.plate_id = ? ORDER BY w.row, w.col`,
-    )
-    .all(plateId) as Record<string, unknown>[];
-  return rows.map((r) => ({
-    id: r.id as number,
-    well: r.well as string,
-    row: r.row as number,
-    col: r.col as number,
-    compoundId: (r.compound_id as string | null) ?? null,
-    compoundName: (r.compound_name as string | null) ?? null,
-    smiles: ((r.canonical_smiles ?? r.smiles) as string | null) ?? null,
-    moa: (r.moa as string | null) ?? null,
-    concentration: (r.concentration as number | null) ?? null,
-    pertType: (r.pert_type as string | null) ?? null,
-    sites: r.sites as number,
-    qcFlags: r.flags ? [...new Set(String(r.flags).split(',').filter(Boolean))] : [],
-    thumbnail: r.png ? `data:image/png;base64,${Buffer.from(r.png as Uint8Array).toString('base64')}` : null,
-  }));
-}
+export { schemaVersion };

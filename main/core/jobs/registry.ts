@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { openProject } from '../db/open.js';
 import { embedHandcrafted, HANDCRAFTED } from '../embeddings/handcrafted.js';
-import { featureSetByName } from '../embeddings/store.js';
+import { featureSetByName, featureSets } from '../embeddings/store.js';
 import { ingestFolder } from '../ingest/ingest.js';
 import { InputError } from '../types.js';
 import { embedAll } from './embed.js';
@@ -32,6 +32,7 @@ export const TrainJobParams = z.object({
 export type TrainJobParams = z.input<typeof TrainJobParams>;
 
 export const EmbedJobParams = z.object({ db: z.string().min(1) });
+export const EvalJobParams = z.object({ db: z.string().min(1), permutations: z.number().int().min(0).optional() });
 
 function parseParams<T extends z.ZodType>(schema: T, kind: string, p: Record<string, unknown>): z.output<T> {
   const r = schema.safeParse(p);
@@ -102,6 +103,20 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
     const db = openProject(p.db);
     try {
       return await embedAll(db, { signal: ctx.signal, onProgress: ctx.progress, label: p.db });
+    } finally {
+      db.close();
+    }
+  },
+  eval: async (raw, ctx) => {
+    const p = parseParams(EvalJobParams, 'eval', raw);
+    const db = openProject(p.db);
+    try {
+      if (!featureSets(db).length) throw new InputError(`${p.db}: nothing to evaluate yet; embed first`);
+      ctx.progress({ stage: 'evaluate', done: 0, total: 1 });
+      const { evaluateAll } = await import('../embeddings/profiles.js');
+      const r = evaluateAll(db, { permutations: p.permutations });
+      ctx.progress({ stage: 'evaluate', done: 1, total: 1 });
+      return { split: r.split, featureSets: Object.keys(r.featureSets) };
     } finally {
       db.close();
     }

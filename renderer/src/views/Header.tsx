@@ -1,6 +1,7 @@
-import type { JobProgress, ProjectInfo } from '../../../main/core/api/contract';
+import type { ProjectInfo } from '../../../main/core/api/contract';
+import { JobIndicator } from './JobIndicator';
 
-export function Header({ info, job }: { info: ProjectInfo | null; job: JobProgress | null }) {
+export function Header({ info }: { info: ProjectInfo | null }) {
   return (
     <header className="header" data-testid="app-header">
       <div className="brand">MICON Studio</div>
@@ -15,11 +16,7 @@ export function Header({ info, job }: { info: ProjectInfo | null; job: JobProgre
           {info.plates} plates · {info.wells.toLocaleString()} wells · {info.sites.toLocaleString()} sites · {info.compounds} compounds
         </div>
       )}
-      {job && job.done < job.total && (
-        <div className="job" data-testid="job-progress">
-          {job.kind}: {job.stage} {job.done}/{job.total}
-        </div>
-      )}
+      <JobIndicator />
       {info && (
         <div className={`transport transport-${info.transport}`} data-testid="transport" title={info.transportNote ?? undefined}>
           {/* The note already says which mode and why; the bare name is only the fallback. */}

@@ -1,5 +1,5 @@
-import type { PlateSummary, WellSummary } from '../../../main/core/api/contract';
-import { compoundLabel, formatConcentration, isControl, pertLabel, wellName, type Pos } from '../plate-format';
+import type { PlateSummary, WellSummary } from '../../../../main/core/api/contract';
+import { compoundLabel, formatConcentration, isControl, pertLabel, wellName, type Pos } from '../../plate-format';
 
 export function WellDetails({ plate, pos, well }: { plate: PlateSummary; pos: Pos | null; well: WellSummary | null }) {
   if (!pos) return <aside className="well-details" data-testid="well-details" />;

@@ -1,5 +1,5 @@
-import type { PlateSummary, ProjectInfo } from '../../../main/core/api/contract';
-import { formatLabel, groupPlates } from '../plate-format';
+import type { PlateSummary, ProjectInfo } from '../../../../main/core/api/contract';
+import { formatLabel, groupPlates } from '../../plate-format';
 
 /** What the main area shows before a plate is picked: the screen at a glance, one row per plate. */
 export function ProjectOverview({ info, plates, onSelect }: { info: ProjectInfo | null; plates: PlateSummary[]; onSelect(id: number): void }) {

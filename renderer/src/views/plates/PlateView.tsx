@@ -1,15 +1,17 @@
 import { useMemo, useState } from 'react';
-import type { PlateSummary, WellSummary } from '../../../main/core/api/contract';
-import { formatImage, formatLabel, isControl, type Pos } from '../plate-format';
+import type { PlateSummary, WellSummary } from '../../../../main/core/api/contract';
+import { formatImage, formatLabel, isControl, type Pos } from '../../plate-format';
 import { WellDetails } from './WellDetails';
 import { WellGrid } from './WellGrid';
 
-export function PlateView({ plate, wells }: { plate: PlateSummary; wells: WellSummary[] | null }) {
+export function PlateView({ plate, wells, initialWell }: { plate: PlateSummary; plates: PlateSummary[]; wells: WellSummary[] | null; initialWell?: string }) {
   const [selected, setSelected] = useState<Pos | null>(null);
+  const wanted = initialWell ? wells?.find((w) => w.well === initialWell) : undefined;
   const byPos = useMemo(() => new Map((wells ?? []).map((w) => [w.row * plate.cols + w.col, w])), [wells, plate.cols]);
   // Until the user picks one, the first well with data is selected, so the details panel is never blank.
   const first = wells?.[0];
-  const pos = selected ?? (first ? { row: first.row, col: first.col } : null);
+  const start = wanted ?? first;
+  const pos = selected ?? (start ? { row: start.row, col: start.col } : null);
   const well = pos ? (byPos.get(pos.row * plate.cols + pos.col) ?? null) : null;
   const image = formatImage(plate);
   const controls = wells?.filter(isControl).length ?? 0;

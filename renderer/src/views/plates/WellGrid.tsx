@@ -1,6 +1,6 @@
 import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import type { WellSummary } from '../../../main/core/api/contract';
-import { isControl, moveWell, rowLetters, wellName, wellTitle, type Pos } from '../plate-format';
+import type { WellSummary } from '../../../../main/core/api/contract';
+import { isControl, moveWell, rowLetters, wellName, wellTitle, type Pos } from '../../plate-format';
 
 interface Props {
   rows: number;

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
-import type { PlateSummary } from '../../../main/core/api/contract';
-import { displayOrder, formatImage, formatLabel, groupPlates } from '../plate-format';
+import type { PlateSummary } from '../../../../main/core/api/contract';
+import { displayOrder, formatImage, formatLabel, groupPlates } from '../../plate-format';
 
 interface Props {
   plates: PlateSummary[] | null;

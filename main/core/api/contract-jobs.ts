@@ -1,0 +1,139 @@
+// Long jobs (ingest, train, embed, evaluate) run in the job process; the UI starts, watches and cancels them.
+import { z } from 'zod';
+import { TrainProgress } from '../jobs/protocol.js';
+
+export const JobProgress = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  stage: z.string(),
+  done: z.number(),
+  total: z.number(),
+  metrics: z.record(z.string(), z.number()).optional(),
+  /** Training jobs: the step, every loss term, samples/s and the tfjs backend (see jobs/protocol.ts). */
+  train: TrainProgress.optional(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+
+export const JobState = z.enum(['running', 'done', 'failed', 'cancelled']);
+
+/** One job as the UI lists it: what was asked, how far it got, and how it ended. */
+export const JobInfo = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  state: JobState,
+  /** A one-line description ("ingest /data/plate1", "train micon 300 steps"). */
+  title: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  progress: JobProgress.nullable(),
+  /** Training: every reported step, so a reopened view redraws the whole curve. */
+  trainHistory: z.array(TrainProgress),
+  result: z.unknown().nullable(),
+  error: z.string().nullable(),
+});
+export type JobInfo = z.infer<typeof JobInfo>;
+
+const IngestStart = z
+  .object({
+    kind: z.literal('ingest'),
+    folder: z.string().min(1).max(4096),
+    platemap: z.string().min(1).max(4096).optional(),
+    plateMeta: z.string().min(1).max(4096).optional(),
+    source: z.string().min(1).max(200).optional(),
+    batch: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+const TrainStart = z
+  .object({
+    kind: z.literal('train'),
+    model: z.enum(['micon', 'image_only', 'clip']),
+    encoder: z.enum(['features', 'cnn']).optional(),
+    steps: z.number().int().min(1).max(1_000_000).optional(),
+    batchCompounds: z.number().int().min(2).max(4096).optional(),
+    seed: z.number().int().optional(),
+    backend: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
+    resume: z.boolean().optional(),
+    checkpointEvery: z.number().int().min(1).optional(),
+    initFrom: z.string().min(1).max(4096).optional(),
+    featureSource: z.string().min(1).max(200).optional(),
+    compounds: z.enum(['active-wells', 'active', 'all']).optional(),
+  })
+  .strict();
+
+export const JobStartRequest = z.discriminatedUnion('kind', [
+  IngestStart,
+  TrainStart,
+  z.object({ kind: z.literal('embed') }).strict(),
+  z.object({ kind: z.literal('eval'), permutations: z.number().int().min(0).max(10_000).optional() }).strict(),
+]);
+export type JobStartRequest = z.infer<typeof JobStartRequest>;
+
+export const ModelInfo = z.object({
+  name: z.string(),
+  kind: z.string(),
+  status: z.string(),
+  step: z.number().int(),
+  backend: z.string().nullable(),
+  checkpoint: z.string().nullable(),
+  updatedAt: z.string(),
+  encoder: z.string().nullable(),
+  featureSource: z.string().nullable(),
+  /** Total loss per logged step (thinned to at most 500 points). */
+  losses: z.array(z.number()),
+  /** Whether profiles from this model exist (embed has run since it was trained). */
+  embedded: z.boolean(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+const TopK = z.object({ top1: z.number().nullable(), top5: z.number().nullable(), top10: z.number().nullable(), queries: z.number().int() });
+
+export const EvalRow = z.object({
+  featureSet: z.string(),
+  group: z.enum(['heldout', 'trained']),
+  queries: z.number().int(),
+  compounds: z.number().int(),
+  nsb: TopK,
+  nss: TopK,
+  map: z.number().nullable(),
+  mapSignificant: z.number().nullable(),
+  mechanismMap: z.number().nullable(),
+});
+export type EvalRow = z.infer<typeof EvalRow>;
+
+export const EvalSummary = z.object({
+  createdAt: z.string(),
+  split: z.object({ id: z.number().int().nullable(), heldoutCompounds: z.number().int() }),
+  rows: z.array(EvalRow),
+});
+export type EvalSummary = z.infer<typeof EvalSummary>;
+
+export const SplitInfo = z.object({
+  id: z.number().int().nullable(),
+  method: z.string().nullable(),
+  createdAt: z.string().nullable(),
+  heldout: z.array(z.string()),
+  trained: z.number().int(),
+});
+export type SplitInfo = z.infer<typeof SplitInfo>;
+
+export const jobRequests = {
+  'jobs.start': { request: JobStartRequest, response: JobInfo },
+  'jobs.cancel': { request: z.object({ jobId: z.string().min(1).max(100) }).strict(), response: z.object({ cancelled: z.boolean() }) },
+  'jobs.list': { request: z.object({}).strict(), response: z.array(JobInfo) },
+  'models.list': { request: z.object({}).strict(), response: z.array(ModelInfo) },
+  'eval.latest': { request: z.object({}).strict(), response: EvalSummary.nullable() },
+  'split.info': { request: z.object({}).strict(), response: SplitInfo },
+  'split.create': {
+    request: z.object({ holdoutFraction: z.number().gt(0).lt(1), seed: z.number().int().optional() }).strict(),
+    response: SplitInfo,
+  },
+} as const;
+
+export const jobEvents = {
+  'job.progress': JobProgress,
+  /** A job started, finished, failed or was cancelled. */
+  'job.state': JobInfo,
+} as const;

@@ -1,0 +1,94 @@
+// The project itself: which file is open, opening/creating another, choosing folders, ingest preview.
+import { z } from 'zod';
+
+export const ProjectInfo = z.object({
+  path: z.string(),
+  schemaVersion: z.number().int(),
+  plates: z.number().int(),
+  wells: z.number().int(),
+  sites: z.number().int(),
+  compounds: z.number().int(),
+  /** Which shell is serving the UI, and why (e.g. browser mode because no Electron binary). */
+  transport: z.enum(['electron', 'browser']),
+  transportNote: z.string().nullable(),
+});
+export type ProjectInfo = z.infer<typeof ProjectInfo>;
+
+
+
+export const FsEntry = z.object({
+  name: z.string(),
+  path: z.string(),
+  kind: z.enum(['dir', 'project', 'csv', 'image', 'other']),
+});
+
+export const FsBrowseResult = z.object({
+  path: z.string(),
+  parent: z.string().nullable(),
+  home: z.string(),
+  entries: z.array(FsEntry),
+  /** More entries than were listed (very large folders are cut, folders first). */
+  truncated: z.boolean(),
+});
+export type FsBrowseResult = z.infer<typeof FsBrowseResult>;
+
+export const Problem = z.object({
+  file: z.string().optional(),
+  well: z.string().optional(),
+  row: z.number().optional(),
+  message: z.string(),
+  severity: z.enum(['warning', 'error']),
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const IngestPreviewRequest = z
+  .object({
+    folder: z.string().min(1),
+    platemap: z.string().min(1).optional(),
+    plateMeta: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** What an import would bring in, before anything is written: the user confirms this. */
+export const IngestPreview = z.object({
+  folder: z.string(),
+  layout: z.string(),
+  layoutLabel: z.string(),
+  plates: z.array(
+    z.object({
+      name: z.string(),
+      folder: z.string(),
+      wells: z.number().int(),
+      sites: z.number().int(),
+      images: z.number().int(),
+      channels: z.array(z.object({ rawId: z.string(), channel: z.string(), instrumentName: z.string().nullable() })),
+      pixelSizeUm: z.number().nullable(),
+      /** Already in the project: importing replaces it. */
+      existing: z.boolean(),
+      source: z.string().nullable(),
+      batch: z.string().nullable(),
+      replicate: z.number().int().nullable(),
+    }),
+  ),
+  platemap: z
+    .object({ file: z.string(), entries: z.number().int(), plates: z.array(z.string()), compounds: z.number().int(), controls: z.number().int() })
+    .nullable(),
+  /** Platemap and plate-metadata CSVs found next to the folder, offered when none was chosen. */
+  suggestions: z.object({ platemaps: z.array(z.string()), plateMeta: z.array(z.string()) }),
+  problems: z.array(Problem),
+});
+export type IngestPreview = z.infer<typeof IngestPreview>;
+
+const PathRequest = z.object({ path: z.string().min(1).max(4096) }).strict();
+
+export const projectRequestsMore = {
+  'project.open': { request: PathRequest, response: ProjectInfo },
+  'project.create': { request: PathRequest, response: ProjectInfo },
+  'fs.browse': { request: z.object({ path: z.string().max(4096).optional() }).strict(), response: FsBrowseResult },
+  'ingest.preview': { request: IngestPreviewRequest, response: IngestPreview },
+} as const;
+
+export const projectRequests = {
+  'project.info': { request: z.object({}).strict(), response: ProjectInfo },
+  ...projectRequestsMore,
+} as const;

@@ -1,0 +1,3 @@
+export function CompoundBrowser() {
+  return <div className="placeholder">Compound browser: coming in this change.</div>;
+}

@@ -1,0 +1,64 @@
+import { useEffect, useState } from 'react';
+import type { PlateSummary, ProjectInfo, WellSummary } from '../../../../main/core/api/contract';
+import { getApi } from '../../api';
+import { errorMessage } from '../../errors';
+import { useNav } from '../../nav';
+import { PlateList } from './PlateList';
+import { PlateView } from './PlateView';
+import { ProjectOverview } from './ProjectOverview';
+
+export function PlatesView({ info, plates }: { info: ProjectInfo | null; plates: PlateSummary[] | null }) {
+  const api = getApi();
+  const { route, go, revision } = useNav();
+  const selectedId = route.view === 'plates' ? (route.plateId ?? null) : null;
+  const [wells, setWells] = useState<{ plateId: number; wells: WellSummary[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (selectedId === null) return;
+    // A slow answer for a plate the user already left must not overwrite the newer one.
+    let current = true;
+    api.invoke('plates.wells', { plateId: selectedId }).then(
+      (w) => current && setWells({ plateId: selectedId, wells: w }),
+      (e) => current && setError(errorMessage(e)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, selectedId, revision]);
+
+  const plate = plates?.find((p) => p.id === selectedId) ?? null;
+  const plateWells = wells && wells.plateId === selectedId ? wells.wells : null;
+  const select = (id: number) => go({ view: 'plates', plateId: id });
+
+  return (
+    <div className="workspace">
+      <PlateList plates={plates} selectedId={selectedId} onSelect={select} />
+      <main className="main">
+        {error && (
+          <div className="error-banner" role="alert" data-testid="error">
+            {error}
+          </div>
+        )}
+        {plate ? (
+          <PlateView key={plate.id} plate={plate} plates={plates ?? []} wells={plateWells} initialWell={route.view === 'plates' ? route.well : undefined} />
+        ) : plates && plates.length > 0 ? (
+          <ProjectOverview info={info} plates={plates} onSelect={select} />
+        ) : (
+          <div className="placeholder" data-testid="no-plate">
+            {plates === null ? (
+              'Loading project…'
+            ) : (
+              <>
+                This project has no plates yet.{' '}
+                <button type="button" className="link" onClick={() => go({ view: 'project' })}>
+                  Import a plate folder
+                </button>
+              </>
+            )}
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

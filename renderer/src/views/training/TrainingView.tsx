@@ -1,0 +1,3 @@
+export function TrainingView() {
+  return <div className="placeholder">Training: coming in this change.</div>;
+}
