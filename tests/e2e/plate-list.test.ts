@@ -1,9 +1,7 @@
 // Drives the real UI in Chromium through browser mode: plate list, well grid, keyboard, screenshots.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlateSummary } from '../../main/core/api/contract.js';
@@ -11,40 +9,11 @@ import { listPlates, listWells } from '../../main/core/api/handlers.js';
 import { openProject, type DB } from '../../main/core/db/open.js';
 import { startServer, type RunningServer } from '../../main/server/server.js';
 import { wellName } from '../../renderer/src/plate-format.js';
+import { CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt, hasChromium, RENDERER_DIR, requireChromium, SHOTS } from './browser.js';
 import { makeProject as demoProject } from './demo-project.js';
 import { makeProject as seedProject } from './seed-project.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RENDERER_DIR = path.join(ROOT, 'out', 'renderer');
-const SHOTS = path.join(ROOT, 'tests', 'e2e', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const hasChromium = fs.existsSync(CHROMIUM);
-
-function newestMtime(p: string): number {
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(0, ...fs.readdirSync(p).map((f) => newestMtime(path.join(p, f))));
-}
-
-/** Build the renderer when missing or older than its sources, so the test never drives a stale UI. */
-function ensureRendererBuilt(): void {
-  const index = path.join(RENDERER_DIR, 'index.html');
-  const sources = Math.max(newestMtime(path.join(ROOT, 'renderer')), newestMtime(path.join(ROOT, 'main', 'core', 'api', 'contract.ts')));
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
-  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-}
-
-if (!hasChromium) {
-  if (process.env.CI) {
-    it('needs Chromium for the browser tests', () => {
-      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    });
-  } else {
-    console.warn(`\n${'!'.repeat(72)}\n!! SKIPPING the e2e browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)\n${'!'.repeat(72)}\n`);
-  }
-}
+requireChromium();
 
 // The real path (generated demo screen → ingest) is what the screenshots show; the seeded project adds
 // 384- and 1536-well plates and a plate starting at B02, which the demo screen does not have.
