@@ -1,7 +1,7 @@
 // window.micon over Electron IPC. Runtime imports: none but channels.ts (constants, no imports);
 // the contract is imported for types only, so zod never enters the sandboxed preload bundle.
 import type { EventName, EventPayload, MiconApi, Req, RequestName, Res } from '../main/core/api/contract.js';
-import { EVENT_CHANNEL, INVOKE_CHANNEL, type EventMessage, type InvokeResult } from '../main/app/channels.js';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, TILE_BASE, type EventMessage, type InvokeResult } from '../main/app/channels.js';
 
 /** The slice of ipcRenderer the API needs (a fake in tests). */
 export interface IpcLike {
@@ -33,5 +33,5 @@ export function createIpcApi(ipc: IpcLike): MiconApi {
     };
   }
 
-  return { invoke, on };
+  return { invoke, on, tiles: { base: TILE_BASE, headers: {} } };
 }

@@ -6,6 +6,8 @@ export const APP_SCHEME = 'micon';
 export const APP_HOST = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
+/** Deep-zoom tiles of the open project's sites, served by the same scheme (see protocol.ts). */
+export const TILE_BASE = `${APP_ORIGIN}/tiles`;
 
 /** The one IPC channel for requests: (name, request) → InvokeResult. */
 export const INVOKE_CHANNEL = 'micon:invoke';

@@ -181,6 +181,8 @@ declare module '*electron' {
   export const ipcMain: IpcMain;
   export const ipcRenderer: IpcRenderer;
   export const contextBridge: ContextBridge;
+  /** Renderer/preload: the path on disk of a File from a drop or file input ('' when it has none). */
+  export const webUtils: { getPathForFile(file: File): string };
   export const protocol: Protocol;
   export const dialog: Dialog;
   export const session: { readonly defaultSession: Session };

@@ -92,7 +92,7 @@ async function start(): Promise<void> {
     }
   });
   ipc = registerIpc(createHandlers({ session, jobs, transport: 'electron', transportNote: null }), allowed);
-  serveApp(rendererDir, contentSecurityPolicy(null));
+  serveApp(rendererDir, contentSecurityPolicy(null), () => session!.db);
   process.stdout.write(`MICON Studio (Electron ${electronVersion}): ${projectPath} [${choice.reason}]\n`);
   openWindow();
 }

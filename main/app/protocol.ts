@@ -3,8 +3,10 @@
 // work), which a file:// URL would not.
 import fs from 'node:fs';
 import { protocol } from 'electron';
+import type { DB } from '../core/db/open.js';
+import { tileReply, TILE_PREFIX } from '../server/tile-route.js';
 import { appFileHeaders, resolveAppFile } from './app-files.js';
-import { APP_SCHEME } from './channels.js';
+import { APP_HOST, APP_SCHEME } from './channels.js';
 
 /** Must run before app 'ready'. */
 export function registerAppScheme(): void {
@@ -13,9 +15,19 @@ export function registerAppScheme(): void {
   ]);
 }
 
-/** After app 'ready': answer micon:// requests from files under rendererDir. */
-export function serveApp(rendererDir: string, csp: string): void {
+/**
+ * After app 'ready': answer micon:// requests from files under rendererDir, and micon://app/tiles/…
+ * with deep-zoom tiles of the open project (`db` is asked per request: the user can switch projects).
+ * The scheme is only reachable from this app's own windows, so tiles need no token here.
+ */
+export function serveApp(rendererDir: string, csp: string, db: () => DB): void {
   protocol.handle(APP_SCHEME, async (request) => {
+    const u = new URL(request.url);
+    if (u.host === APP_HOST && u.pathname.startsWith(`${TILE_PREFIX}/`)) {
+      const r = await tileReply(db(), request.method, u.pathname.slice(TILE_PREFIX.length) + u.search);
+      if (r.status === 200) return new Response(new Uint8Array(r.png), { status: 200, headers: { 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=3600' } });
+      return new Response(r.message, { status: r.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    }
     const r = resolveAppFile(rendererDir, request.url, request.method);
     if (!r.ok) return new Response(r.message, { status: r.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
     const body = request.method === 'HEAD' ? null : new Uint8Array(await fs.promises.readFile(r.file));

@@ -11,6 +11,7 @@ import { handleApi } from './api-route.js';
 import { EventHub, refuseUpgrade } from './events.js';
 import { bearerToken, checkRequestOrigin, newToken, securityHeaders, tokenMatches } from './security.js';
 import { serveStatic } from './static.js';
+import { handleTile, TILE_PREFIX } from './tile-route.js';
 
 export interface ServerOptions {
   db: DB;
@@ -66,6 +67,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         () => sendJson(500, { ok: false, error: 'internal error' }),
       );
       return;
+    }
+    if (pathname.startsWith(`${TILE_PREFIX}/`)) {
+      if (!tokenMatches(token, bearerToken(req))) return sendJson(401, { ok: false, error: 'missing or wrong token' });
+      return handleTile(req, res, session.db, headers);
     }
     serveStatic(req, res, opts.rendererDir, headers);
   });

@@ -80,6 +80,8 @@ export function createBrowserClient(token: string | null, origin: string = windo
   };
 
   return {
+    // OpenSeadragon fetches tiles itself (loadTilesWithAjax), so it needs the token as a header too.
+    tiles: { base: new URL('/tiles', origin).href, headers: token ? { Authorization: `Bearer ${token}` } : {} },
     async invoke<K extends RequestName>(name: K, request: Req<K>): Promise<Res<K>> {
       if (!token) throw new ApiError('This page has no access token. Open the address that `micon serve` printed (it ends in #token=…).', 401);
       const res = await fetch(new URL(`/api/${encodeURIComponent(name)}`, origin), {

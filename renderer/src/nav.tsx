@@ -5,7 +5,7 @@ import type { SearchQueryRequest } from '../../main/core/api/contract';
 
 export type Route =
   | { view: 'project' }
-  | { view: 'plates'; plateId?: number; well?: string }
+  | { view: 'plates'; plateId?: number; /** When only the name is known (search hits). */ plateName?: string; well?: string }
   | { view: 'compounds'; search?: string }
   | { view: 'similarity'; query?: SearchQueryRequest['query'] }
   | { view: 'training' };

@@ -1,17 +1,16 @@
 // Drives the real UI in Chromium through browser mode: plate list, well grid, keyboard, screenshots.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlateSummary } from '../../main/core/api/contract.js';
 import { listPlates, listWells } from '../../main/core/api/handlers.js';
-import { openProject, type DB } from '../../main/core/db/open.js';
-import { startServer, type RunningServer } from '../../main/server/server.js';
+import type { DB } from '../../main/core/db/open.js';
+import type { RunningServer } from '../../main/server/server.js';
 import { wellName } from '../../renderer/src/plate-format.js';
-import { CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt, hasChromium, RENDERER_DIR, requireChromium, SHOTS } from './browser.js';
+import { hasChromium, requireChromium, SHOTS } from './browser.js';
 import { makeProject as demoProject } from './demo-project.js';
 import { makeProject as seedProject } from './seed-project.js';
+import { openUi, type UiSession } from './ui-session.js';
 
 requireChromium();
 
@@ -24,35 +23,19 @@ const projects: [string, (dir: string) => Promise<string>, boolean][] = [
 
 for (const [label, makeProject, screenshots] of projects)
 describe.skipIf(!hasChromium)(`plate list and well grid in Chromium (browser mode): ${label}`, () => {
-  let dir: string;
+  let ui: UiSession;
   let db: DB;
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
   let plates: PlateSummary[];
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    ensureRendererBuilt();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-e2e-'));
-    const file = await makeProject(dir);
-    db = openProject(file);
+    ui = await openUi(makeProject);
+    ({ db, server, page } = ui);
     plates = listPlates(db);
-    server = await startServer({ db, projectPath: file, port: 0, rendererDir: RENDERER_DIR, transportNote: 'Browser mode: end-to-end test (no Electron)' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // Console errors include CSP violations, which would otherwise fail silently.
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    fs.mkdirSync(SHOTS, { recursive: true });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    db?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => ui?.close());
 
   it('shows the project and every plate, grouped by source and batch, with metadata', async () => {
     expect(plates.length).toBeGreaterThan(1);
@@ -116,7 +99,8 @@ describe.skipIf(!hasChromium)(`plate list and well grid in Chromium (browser mod
     expect(await page.locator('[data-testid="well"][data-qc]').count()).toBe(wells.filter((w) => w.qcFlags.length).length);
 
     const treated = wells.find((w) => w.pertType === 'trt' && w.smiles && w.moa && w.concentration !== null)!;
-    const title = (await page.locator(`[data-testid="well"][data-well="${treated.well}"]`).getAttribute('title')) ?? '';
+    // The well's description is its accessible name; the hover card (plate-viewer.test.ts) shows it visually.
+    const title = (await page.locator(`[data-testid="well"][data-well="${treated.well}"]`).getAttribute('aria-label')) ?? '';
     for (const part of [treated.compoundName!, treated.smiles!, treated.moa!, `Sites: ${treated.sites}`]) expect(title).toContain(part);
     expect(title).toMatch(/Concentration: [\d.]+ µM/);
     if (plate.rows * plate.cols === 384 && wells[0].well === 'B02') {
@@ -196,6 +180,6 @@ describe.skipIf(!hasChromium)(`plate list and well grid in Chromium (browser mod
   });
 
   it('logged no errors or CSP violations in the page', () => {
-    expect(problems).toEqual([]);
+    expect(ui.problems).toEqual([]);
   });
 });

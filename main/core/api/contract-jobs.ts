@@ -43,6 +43,8 @@ const IngestStart = z
     plateMeta: z.string().min(1).max(4096).optional(),
     source: z.string().min(1).max(200).optional(),
     batch: z.string().min(1).max(200).optional(),
+    /** Raw channel id → channel, where the user corrected what was detected. */
+    channels: z.record(z.string().min(1).max(100), z.enum(['DNA', 'ER', 'RNA', 'AGP', 'Mito'])).optional(),
   })
   .strict();
 

@@ -46,6 +46,7 @@ export const IngestPreviewRequest = z
     folder: z.string().min(1),
     platemap: z.string().min(1).optional(),
     plateMeta: z.string().min(1).optional(),
+    channels: z.record(z.string().min(1).max(100), z.enum(['DNA', 'ER', 'RNA', 'AGP', 'Mito'])).optional(),
   })
   .strict();
 

@@ -99,6 +99,54 @@ export const SearchQueryResult = z.object({
 export type SearchQueryResult = z.infer<typeof SearchQueryResult>;
 
 
+export const FeatureSetChoice = z.object({
+  name: z.string(),
+  kind: z.string(),
+  dim: z.number().int(),
+  wells: z.number().int(),
+  /** A trained micon model's embedding: the only kind an unseen SMILES can be asked against. */
+  smiles: z.boolean(),
+});
+export type FeatureSetChoice = z.infer<typeof FeatureSetChoice>;
+
+export const ProfileMapRequest = z
+  .object({
+    features: z.string().min(1).optional(),
+    method: z.enum(['pca', 'umap']).optional(),
+    includeControls: z.boolean().optional(),
+  })
+  .strict();
+
+export const ProfileMap = z.object({
+  featureSet: z.string(),
+  method: z.enum(['pca', 'umap']),
+  points: z.array(
+    z.object({
+      wellId: z.number().int(),
+      plate: z.string(),
+      well: z.string(),
+      x: z.number(),
+      y: z.number(),
+      compound: z.string().nullable(),
+      moa: z.string().nullable(),
+      source: z.string(),
+      batch: z.string(),
+      pertType: z.string().nullable(),
+    }),
+  ),
+  wells: z.number().int(),
+  explained: z.tuple([z.number(), z.number()]).nullable(),
+  seconds: z.number(),
+});
+export type ProfileMap = z.infer<typeof ProfileMap>;
+
 export const searchRequests = {
   'search.query': { request: SearchQueryRequest, response: SearchQueryResult },
+  'featureSets.list': { request: z.object({}).strict(), response: z.array(FeatureSetChoice) },
+  'profiles.map': { request: ProfileMapRequest, response: ProfileMap },
+  /** Small composites for result rows: data URLs (null where a well has none), in the order asked. */
+  'wells.thumbnails': {
+    request: z.object({ wellIds: z.array(z.number().int().positive()).max(500) }).strict(),
+    response: z.object({ thumbnails: z.array(z.string().nullable()) }),
+  },
 } as const;

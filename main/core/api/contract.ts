@@ -37,6 +37,13 @@ export type EventPayload<K extends EventName> = z.infer<(typeof events)[K]>;
 export interface MiconApi {
   invoke<K extends RequestName>(name: K, request: Req<K>): Promise<Res<K>>;
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+  /** Desktop app only: where a dropped file or folder lives on disk (browser pages cannot know). */
+  pathForFile?(file: File): string | null;
+  /**
+   * Where deep-zoom tiles come from on this transport: `${base}${tilePath(…)}` (images/tile-url.ts),
+   * fetched with `headers` (browser mode: the bearer token; Electron: none, its scheme serves them).
+   */
+  readonly tiles: { base: string; headers: Record<string, string> };
 }
 
 type Spec = { request: z.ZodType; response: z.ZodType };

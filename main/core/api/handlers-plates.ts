@@ -1,5 +1,9 @@
 import type { DB } from '../db/open.js';
-import type { HandlersOf, PlateSummary, WellSummary } from './contract.js';
+import { tileRenderer } from '../images/tiles.js';
+import { availableMetrics, metricInfo, metricValues } from '../plates/metrics.js';
+import { wellSites } from '../plates/well-sites.js';
+import { InputError } from '../types.js';
+import type { HandlersOf, MetricResult, PlateSummary, ValueRange, WellSummary } from './contract.js';
 import type { plateRequests } from './contract-plates.js';
 import type { ProjectSession } from './session.js';
 
@@ -7,7 +11,35 @@ export function plateHandlers(session: ProjectSession): HandlersOf<typeof plateR
   return {
     'plates.list': () => listPlates(session.db),
     'plates.wells': ({ plateId }) => listWells(session.db, plateId),
+    'plates.metrics': () => availableMetrics(session.db),
+    'plates.metric': ({ plateIds, metric }) => plateMetric(session.db, plateIds, metric),
+    'wells.sites': ({ wellId }) => wellSites(session.db, wellId, tileRenderer),
   };
+}
+
+export function plateMetric(db: DB, plateIds: number[], metric: string): MetricResult {
+  const info = metricInfo(db, metric);
+  const values = metricValues(db, metric);
+  const wells = db.prepare('SELECT id, plate_id AS plate FROM wells ORDER BY row, col').all() as { id: number; plate: number }[];
+  const known = new Set((db.prepare('SELECT id FROM plates').all() as { id: number }[]).map((p) => p.id));
+  const missing = plateIds.filter((p) => !known.has(p));
+  if (missing.length) throw new InputError(`no plate with id ${missing.join(', ')} in this project`);
+  const plates = plateIds.map((plateId) => {
+    const v = wells.filter((w) => w.plate === plateId && values.has(w.id)).map((w) => ({ wellId: w.id, value: values.get(w.id)! }));
+    return { plateId, range: range(v.map((x) => x.value)), values: v };
+  });
+  return { metric: info, plates, allPlates: range([...values.values()]) };
+}
+
+function range(xs: number[]): ValueRange {
+  if (!xs.length) return null;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const x of xs) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return { min, max };
 }
 
 export function listPlates(db: DB): PlateSummary[] {

@@ -40,6 +40,6 @@ export function projectHandlers(session: ProjectSession, ctx: HandlerContext): H
       return info();
     },
     'fs.browse': ({ path }) => browseFolder(path),
-    'ingest.preview': ({ folder, platemap, plateMeta }) => previewIngest(session.db, folder, { platemap, plateMeta }),
+    'ingest.preview': ({ folder, platemap, plateMeta, channels }) => previewIngest(session.db, folder, { platemap, plateMeta, channels }),
   };
 }

@@ -8,11 +8,12 @@ import { LAYOUT_LABEL } from '../plates/detect.js';
 import { scanFolder } from '../plates/scan.js';
 import { readPlateMeta } from '../platemap/plate-meta.js';
 import { readPlatemap } from '../platemap/platemap.js';
-import { InputError, type Problem } from '../types.js';
+import { InputError, type ChannelName, type Problem } from '../types.js';
 
 export interface PreviewOptions {
   platemap?: string;
   plateMeta?: string;
+  channels?: Record<string, ChannelName>;
 }
 
 const looksLike = (re: RegExp) => (f: string) => re.test(path.basename(f).toLowerCase());
@@ -23,7 +24,7 @@ const isPlateMetaName = looksLike(/^(plates?|barcode_platemap|plate_meta(data)?)
 function nearbyCsvs(folder: string): string[] {
   const out: string[] = [];
   for (const dir of [folder, path.dirname(folder)]) {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = fs.readdirSync(dir);
     } catch {
@@ -37,7 +38,7 @@ function nearbyCsvs(folder: string): string[] {
 export async function previewIngest(db: DB, folder: string, opts: PreviewOptions = {}) {
   const abs = path.resolve(folder);
   if (!fs.existsSync(abs)) throw new InputError(`${abs}: no such folder`);
-  const scan = await scanFolder(abs);
+  const scan = await scanFolder(abs, { channels: opts.channels });
   const problems: Problem[] = [...scan.problems];
   const platemap = opts.platemap ? readPlatemap(path.resolve(opts.platemap)) : null;
   if (platemap) problems.push(...platemap.problems);

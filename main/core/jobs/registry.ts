@@ -4,7 +4,7 @@ import { openProject } from '../db/open.js';
 import { embedHandcrafted, HANDCRAFTED } from '../embeddings/handcrafted.js';
 import { featureSetByName, featureSets } from '../embeddings/store.js';
 import { ingestFolder } from '../ingest/ingest.js';
-import { InputError } from '../types.js';
+import { InputError, type ChannelName } from '../types.js';
 import { embedAll } from './embed.js';
 import type { JobFn, JobKind } from './protocol.js';
 import { throwIfCancelled } from './protocol.js';
@@ -53,6 +53,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
         plateMeta: str(p, 'plateMeta'),
         source: str(p, 'source'),
         batch: str(p, 'batch'),
+        channels: p.channels && typeof p.channels === 'object' ? (p.channels as Record<string, ChannelName>) : undefined,
         onProgress: (x) => {
           throwIfCancelled(ctx.signal);
           ctx.progress({ stage: `${x.plate ?? ''} ${x.stage}`.trim(), done: x.done, total: x.total });

@@ -3,6 +3,7 @@ import type { PlateSummary, ProjectInfo, WellSummary } from '../../../../main/co
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 import { useNav } from '../../nav';
+import { DEFAULT_HEATMAP, type HeatmapSettings } from './heatmap';
 import { PlateList } from './PlateList';
 import { PlateView } from './PlateView';
 import { ProjectOverview } from './ProjectOverview';
@@ -10,9 +11,12 @@ import { ProjectOverview } from './ProjectOverview';
 export function PlatesView({ info, plates }: { info: ProjectInfo | null; plates: PlateSummary[] | null }) {
   const api = getApi();
   const { route, go, revision } = useNav();
-  const selectedId = route.view === 'plates' ? (route.plateId ?? null) : null;
+  const byName = route.view === 'plates' && route.plateName ? plates?.find((p) => p.name === route.plateName) : undefined;
+  const selectedId = route.view === 'plates' ? (route.plateId ?? byName?.id ?? null) : null;
   const [wells, setWells] = useState<{ plateId: number; wells: WellSummary[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Kept here, not in PlateView: the chosen metric should survive moving to another plate.
+  const [heatmap, setHeatmap] = useState<HeatmapSettings>(DEFAULT_HEATMAP);
 
   useEffect(() => {
     if (selectedId === null) return;
@@ -41,7 +45,7 @@ export function PlatesView({ info, plates }: { info: ProjectInfo | null; plates:
           </div>
         )}
         {plate ? (
-          <PlateView key={plate.id} plate={plate} plates={plates ?? []} wells={plateWells} initialWell={route.view === 'plates' ? route.well : undefined} />
+          <PlateView key={plate.id} plate={plate} plates={plates ?? []} wells={plateWells} initialWell={route.view === 'plates' ? route.well : undefined} heatmap={heatmap} onHeatmap={setHeatmap} />
         ) : plates && plates.length > 0 ? (
           <ProjectOverview info={info} plates={plates} onSelect={select} />
         ) : (

@@ -1,7 +1,7 @@
 import type { PlateSummary, WellSummary } from '../../../../main/core/api/contract';
 import { compoundLabel, formatConcentration, isControl, pertLabel, wellName, type Pos } from '../../plate-format';
 
-export function WellDetails({ plate, pos, well }: { plate: PlateSummary; pos: Pos | null; well: WellSummary | null }) {
+export function WellDetails({ plate, pos, well, onOpen }: { plate: PlateSummary; pos: Pos | null; well: WellSummary | null; onOpen?: () => void }) {
   if (!pos) return <aside className="well-details" data-testid="well-details" />;
   const name = wellName(pos);
   return (
@@ -17,6 +17,11 @@ export function WellDetails({ plate, pos, well }: { plate: PlateSummary; pos: Po
       ) : (
         <>
           {well.thumbnail ? <img className="details-thumb" src={well.thumbnail} alt={`${name} composite`} /> : <div className="details-thumb none">no thumbnail</div>}
+          {onOpen && well.sites > 0 && (
+            <button type="button" className="open-images" data-testid="open-images" onClick={onOpen}>
+              Open images (Enter)
+            </button>
+          )}
           <div className="details-compound" data-testid="details-compound">
             {isControl(well) ? (well.compoundName ?? 'DMSO') : compoundLabel(well)}
             {isControl(well) && <span className="tag tag-control">control</span>}

@@ -1,4 +1,4 @@
-import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
 import type { WellSummary } from '../../../../main/core/api/contract';
 import { isControl, moveWell, rowLetters, wellName, wellTitle, type Pos } from '../../plate-format';
 
@@ -9,6 +9,14 @@ interface Props {
   wellsByPos: Map<number, WellSummary>;
   selected: Pos | null;
   onSelect(p: Pos): void;
+  /** Heatmap fill by well id; a well with data but no entry is drawn grey ("no value"). */
+  colors?: Map<number, string> | null;
+  /** Double-click or Enter: open the well's images. */
+  onOpen?(p: Pos): void;
+  /** The well under the pointer (null when it leaves), with the cell's screen box for a hover card. */
+  onHover?(well: WellSummary | null, box: DOMRect | null): void;
+  /** Accessible name of the grid (several grids share a page in compare mode). */
+  label?: string;
 }
 
 /** Largest square cell that fits the panel, so 96-, 384- and 1536-well plates all fill it. */
@@ -30,7 +38,7 @@ function useCellSize(ref: RefObject<HTMLDivElement | null>, rows: number, cols: 
   return size;
 }
 
-export function WellGrid({ rows, cols, wellsByPos, selected, onSelect }: Props) {
+export function WellGrid({ rows, cols, wellsByPos, selected, onSelect, colors, onOpen, onHover, label: ariaLabel = 'Wells' }: Props) {
   const wrap = useRef<HTMLDivElement>(null);
   const dense = cols > 24;
   const gap = dense ? 1 : 2;
@@ -38,6 +46,11 @@ export function WellGrid({ rows, cols, wellsByPos, selected, onSelect }: Props) 
   const cell = useCellSize(wrap, rows, cols, label, gap);
 
   const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && selected && onOpen) {
+      e.preventDefault();
+      onOpen(selected);
+      return;
+    }
     const next = moveWell(selected ?? { row: 0, col: 0 }, e.key, rows, cols);
     if (!next) return;
     e.preventDefault();
@@ -62,22 +75,41 @@ export function WellGrid({ rows, cols, wellsByPos, selected, onSelect }: Props) 
     );
     for (let c = 0; c < cols; c++) {
       const isSel = selected?.row === r && selected?.col === c;
-      cells.push(<WellCell key={`${r}:${c}`} row={r} col={c} well={wellsByPos.get(r * cols + c)} selected={isSel} onSelect={onSelect} />);
+      const well = wellsByPos.get(r * cols + c);
+      const fill = colors && well ? (colors.get(well.id) ?? NO_VALUE) : undefined;
+      cells.push(<WellCell key={`${r}:${c}`} row={r} col={c} well={well} selected={isSel} onSelect={onSelect} fill={fill} />);
     }
   }
+
+  // One listener per grid, not per cell: hover and double-click find the cell from the event target.
+  const cellOf = (e: MouseEvent) => (e.target as HTMLElement).closest<HTMLElement>('[data-well]');
+  const posOf = (el: HTMLElement) => ({ row: Number(el.dataset.row), col: Number(el.dataset.col) });
+  const onMouseOver = (e: MouseEvent) => {
+    if (!onHover) return;
+    const el = cellOf(e);
+    const well = el ? wellsByPos.get(posOf(el).row * cols + posOf(el).col) : undefined;
+    onHover(well ?? null, well && el ? el.getBoundingClientRect() : null);
+  };
+  const onDoubleClick = (e: MouseEvent) => {
+    const el = cellOf(e);
+    if (el && onOpen && !el.dataset.empty) onOpen(posOf(el));
+  };
 
   return (
     <div className="grid-wrap" ref={wrap}>
       <div
-        className={`well-grid${dense ? ' dense' : ''}`}
+        className={`well-grid${dense ? ' dense' : ''}${colors ? ' heatmap' : ''}`}
         role="grid"
-        aria-label="Wells"
+        aria-label={ariaLabel}
         tabIndex={0}
         data-testid="well-grid"
         data-rows={rows}
         data-cols={cols}
         data-selected={selected ? wellName(selected) : ''}
         onKeyDown={onKeyDown}
+        onMouseOver={onMouseOver}
+        onMouseLeave={() => onHover?.(null, null)}
+        onDoubleClick={onDoubleClick}
         style={{
           gridTemplateColumns: `${label}px repeat(${cols}, ${cell}px)`,
           gridTemplateRows: `${label}px repeat(${rows}, ${cell}px)`,
@@ -97,10 +129,14 @@ interface CellProps {
   well: WellSummary | undefined;
   selected: boolean;
   onSelect(p: Pos): void;
+  fill?: string;
 }
 
+// Grey, not a colour of the map: "no value" must not read as "low value".
+export const NO_VALUE = 'rgb(90, 98, 108)';
+
 // Memoised: moving the selection re-renders two cells, not all 1,536.
-const WellCell = memo(function WellCell({ row, col, well, selected, onSelect }: CellProps) {
+const WellCell = memo(function WellCell({ row, col, well, selected, onSelect, fill }: CellProps) {
   const name = wellName({ row, col });
   const control = well ? isControl(well) : false;
   const qc = !!well && well.qcFlags.length > 0;
@@ -115,10 +151,14 @@ const WellCell = memo(function WellCell({ row, col, well, selected, onSelect }: 
       data-empty={well ? undefined : 'true'}
       data-control={control ? 'true' : undefined}
       data-qc={qc ? 'true' : undefined}
-      title={well ? wellTitle(well) : `${name}: no data`}
+      data-row={row}
+      data-col={col}
+      data-fill={fill}
+      aria-label={well ? wellTitle(well) : `${name}: no data`}
+      style={fill ? { background: fill } : undefined}
       onClick={() => onSelect({ row, col })}
     >
-      {well?.thumbnail && <img className="thumb" data-testid="well-thumb" src={well.thumbnail} alt="" draggable={false} />}
+      {!fill && well?.thumbnail && <img className="thumb" data-testid="well-thumb" src={well.thumbnail} alt="" draggable={false} />}
     </div>
   );
 });

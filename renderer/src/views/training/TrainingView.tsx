@@ -1,3 +1,81 @@
+// Train MICON (and the baselines) on this screen: choose data and settings, start / cancel / resume,
+// watch every loss term live, then embed and compare MICON with the baselines on held-out compounds.
+import { useEffect, useState } from 'react';
+import type { FeatureSetChoice, ModelInfo, SplitInfo } from '../../../../main/core/api/contract';
+import { getApi } from '../../api';
+import { errorMessage } from '../../errors';
+import { useJobs } from '../../jobs';
+import { useNav } from '../../nav';
+import { EvalTable } from './EvalTable';
+import { LiveRun } from './LiveRun';
+import { ModelsTable } from './ModelsTable';
+import { SplitPanel } from './SplitPanel';
+import { TrainForm } from './TrainForm';
+import './training.css';
+
 export function TrainingView() {
-  return <div className="placeholder">Training: coming in this change.</div>;
+  const api = getApi();
+  const { revision } = useNav();
+  const jobs = useJobs();
+  const [models, setModels] = useState<ModelInfo[] | null>(null);
+  const [split, setSplit] = useState<SplitInfo | null>(null);
+  const [sets, setSets] = useState<FeatureSetChoice[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  const refresh = () => setTick((t) => t + 1);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([api.invoke('models.list', {}), api.invoke('split.info', {}), api.invoke('featureSets.list', {})]).then(
+      ([m, s, f]) => {
+        if (!live) return;
+        setModels(m);
+        setSplit(s);
+        setSets(f);
+      },
+      (e) => live && setError(errorMessage(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, revision, tick]);
+
+  const trainJob = jobs.find((j) => j.kind === 'train') ?? null;
+  const running = jobs.find((j) => j.state === 'running') ?? null;
+  const start = (kind: 'embed' | 'eval') =>
+    api.invoke('jobs.start', { kind }).then(
+      () => setError(null),
+      (e) => setError(errorMessage(e)),
+    );
+
+  return (
+    <div className="training-view" data-testid="training-view">
+      <div className="training-left">
+        <SplitPanel split={split} disabled={running?.kind === 'train'} onChanged={refresh} />
+        <TrainForm models={models ?? []} sets={sets} busy={running !== null} onError={setError} />
+        {error && (
+          <div className="error-inline" role="alert" data-testid="training-error">
+            {error}
+          </div>
+        )}
+      </div>
+      <div className="training-right">
+        <LiveRun job={trainJob} />
+        <ModelsTable models={models} />
+        <section className="card">
+          <div className="card-head">
+            <h2>Evaluation</h2>
+            <span className="spacer" />
+            <button type="button" className="btn" data-testid="run-embed" disabled={running !== null} onClick={() => void start('embed')} title="Embed every site with every trained model (ONNX Runtime) and build well profiles">
+              Embed
+            </button>
+            <button type="button" className="btn" data-testid="run-eval" disabled={running !== null} onClick={() => void start('eval')} title="NSB/NSS retrieval and mAP for every feature set">
+              Evaluate
+            </button>
+          </div>
+          <EvalTable />
+        </section>
+      </div>
+    </div>
+  );
 }

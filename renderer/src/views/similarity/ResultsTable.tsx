@@ -1,0 +1,129 @@
+import { useEffect, useState } from 'react';
+import type { SearchHit, SearchQueryRequest, SearchQueryResult } from '../../../../main/core/api/contract';
+import { getApi } from '../../api';
+import { Structure } from '../../components/Structure';
+import { VirtualTable, type Column } from '../../components/VirtualTable';
+import { useNav } from '../../nav';
+import { formatConcentration } from '../../plate-format';
+
+const fmtP = (p: number) => (p < 0.001 ? '<0.001' : p.toFixed(3));
+
+export function ResultsTable({ result, onQuery }: { result: SearchQueryResult | null; onQuery(q: SearchQueryRequest['query']): void }) {
+  const { go } = useNav();
+  const [sel, setSel] = useState<number | null>(null);
+  const [thumbs, setThumbs] = useState<Map<number, string | null>>(new Map());
+  const hits = result?.results ?? [];
+
+  useEffect(() => {
+    setSel(null);
+    if (!hits.length) return;
+    let live = true;
+    const ids = hits.slice(0, 500).map((h) => h.wellId);
+    getApi()
+      .invoke('wells.thumbnails', { wellIds: ids })
+      .then(
+        (r) => live && setThumbs(new Map(ids.map((id, i) => [id, r.thumbnails[i]]))),
+        () => undefined,
+      );
+    return () => {
+      live = false;
+    };
+  }, [result]);
+
+  const columns: Column<SearchHit>[] = [
+    { key: 'rank', header: '#', width: '36px', align: 'right', cell: (h) => h.rank },
+    {
+      key: 'thumb',
+      header: 'Cells',
+      width: '64px',
+      cell: (h) => {
+        const t = thumbs.get(h.wellId);
+        return t ? <img className="hit-thumb" src={t} alt={`${h.plate} ${h.well}`} data-testid="hit-thumb" /> : <span className="muted">–</span>;
+      },
+    },
+    { key: 'structure', header: 'Structure', width: '92px', cell: (h) => <Structure smiles={h.smiles} width={84} height={56} /> },
+    {
+      key: 'compound',
+      header: 'Compound',
+      width: 'minmax(150px, 1.3fr)',
+      cell: (h) => (
+        <div className="hit-compound">
+          <b title={h.compound ?? undefined}>{h.compoundName ?? h.compound ?? (h.pertType === 'negcon' ? 'DMSO' : '–')}</b>
+          {h.isReplicate && (
+            <span className="tag tag-rep" title="same compound as the query" data-testid="replicate-mark">
+              replicate
+            </span>
+          )}
+          <div className="muted small">{[h.moa, h.concentration !== null ? formatConcentration(h.concentration) : null].filter(Boolean).join(' · ')}</div>
+        </div>
+      ),
+    },
+    { key: 'well', header: 'Plate · well', width: 'minmax(110px, 0.8fr)', cell: (h) => `${h.plate} · ${h.well}` },
+    {
+      key: 'where',
+      header: 'Source / batch',
+      width: 'minmax(140px, 1fr)',
+      cell: (h) => (
+        <span title={`${h.source} / ${h.batch}${h.replicate !== null ? ` / replicate ${h.replicate}` : ''}`}>
+          {h.source} / {h.batch}
+        </span>
+      ),
+    },
+    {
+      key: 'sim',
+      header: 'Similarity',
+      width: '110px',
+      align: 'right',
+      cell: (h) => (
+        <span className="sim-cell">
+          <span className="sim-bar" style={{ width: `${Math.max(0, h.similarity) * 50}px` }} />
+          {h.similarity.toFixed(3)}
+        </span>
+      ),
+    },
+    { key: 'p', header: 'p', width: '64px', align: 'right', cell: (h) => <span className={h.p < 0.05 ? 'strong' : 'muted'}>{fmtP(h.p)}</span> },
+  ];
+
+  const open = (i: number) => {
+    const h = hits[i];
+    if (h) go({ view: 'plates', plateName: h.plate, well: h.well });
+  };
+  const selected = sel !== null ? hits[sel] : null;
+
+  return (
+    <div className="results" data-testid="results">
+      <VirtualTable
+        rows={hits}
+        columns={columns}
+        rowHeight={64}
+        rowKey={(h) => `${h.wellId}`}
+        selectedIndex={sel}
+        onSelect={setSel}
+        onActivate={open}
+        testId="results-table"
+        rowTestId="hit-row"
+        rowProps={(h) => ({ 'data-replicate': h.isReplicate ? 'true' : undefined, 'data-well': `${h.plate}:${h.well}`, 'data-compound': h.compound ?? undefined })}
+        label="Similar wells"
+        empty={<div className="muted results-empty">{result ? 'No wells matched the filters.' : 'Run a query to see the most similar wells.'}</div>}
+      />
+      {selected && (
+        <div className="hit-actions" data-testid="hit-actions">
+          <span>
+            <b>{selected.plate}</b> {selected.well}
+          </span>
+          <button type="button" className="btn" onClick={() => open(sel!)} data-testid="open-hit">
+            Open well
+          </button>
+          <button type="button" className="btn" onClick={() => onQuery({ kind: 'well', well: `${selected.plate}:${selected.well}` })}>
+            Wells like this one
+          </button>
+          {selected.compound && (
+            <button type="button" className="btn" onClick={() => go({ view: 'compounds', search: selected.compound! })}>
+              Compound
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

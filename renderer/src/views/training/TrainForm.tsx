@@ -1,0 +1,154 @@
+import { useState } from 'react';
+import type { FeatureSetChoice, JobStartRequest, ModelInfo } from '../../../../main/core/api/contract';
+import { getApi } from '../../api';
+import { errorMessage } from '../../errors';
+
+type TrainRequest = Extract<JobStartRequest, { kind: 'train' }>;
+
+// Mirrors TRAIN_DEFAULTS in main/core/ml/train.ts (blank fields use the engine's own defaults).
+const DEFAULT_STEPS = { features: 1500, cnn: 300 };
+
+const MODELS: { value: TrainRequest['model']; label: string }[] = [
+  { value: 'micon', label: 'MICON (images + molecules, counterfactual)' },
+  { value: 'image_only', label: 'Image-only contrastive (baseline)' },
+  { value: 'clip', label: 'CLIP-style image–molecule (baseline)' },
+];
+
+export function TrainForm({ models, sets, busy, onError }: { models: ModelInfo[]; sets: FeatureSetChoice[]; busy: boolean; onError(e: string | null): void }) {
+  const [model, setModel] = useState<TrainRequest['model']>('micon');
+  const [encoder, setEncoder] = useState<'features' | 'cnn'>('features');
+  const [steps, setSteps] = useState<string>('');
+  const [batch, setBatch] = useState<string>('');
+  const [seed, setSeed] = useState<string>('1');
+  const [backend, setBackend] = useState<'' | 'tensorflow' | 'wasm' | 'cpu'>('');
+  const [compounds, setCompounds] = useState<'active-wells' | 'active' | 'all'>('active-wells');
+  const [every, setEvery] = useState<string>('');
+  const [initFrom, setInitFrom] = useState('');
+  const [featureSource, setFeatureSource] = useState('');
+
+  const num = (s: string) => (s.trim() === '' ? undefined : Math.trunc(Number(s)));
+  const request = (resume: boolean): TrainRequest => ({
+    kind: 'train',
+    model,
+    encoder,
+    steps: num(steps),
+    batchCompounds: num(batch),
+    seed: num(seed),
+    backend: backend || undefined,
+    compounds,
+    checkpointEvery: num(every),
+    resume: resume || undefined,
+    initFrom: !resume && initFrom ? initFrom : undefined,
+    featureSource: encoder === 'features' && featureSource ? featureSource : undefined,
+  });
+  const start = (resume: boolean) =>
+    getApi()
+      .invoke('jobs.start', request(resume))
+      .then(
+        () => onError(null),
+        (e) => onError(errorMessage(e)),
+      );
+  // The engine names a run after model, encoder and feature source; resume applies to that name.
+  const existing = models.find((m) => m.kind === model && (m.encoder ?? 'features') === encoder && (encoder === 'cnn' || (m.featureSource ?? 'handcrafted') === (featureSource || 'handcrafted')));
+  const canResume = existing && existing.checkpoint && existing.status !== 'trained';
+  const featureSets = sets.filter((s) => s.kind === 'handcrafted' || s.kind === 'backbone' || s.kind === 'imported');
+
+  return (
+    <section className="card" data-testid="train-form">
+      <h2>Train</h2>
+      <div className="form-grid">
+        <label className="field wide">
+          Model
+          <select value={model} onChange={(e) => setModel(e.target.value as TrainRequest['model'])} data-testid="train-model">
+            {MODELS.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Image encoder
+          <select value={encoder} onChange={(e) => setEncoder(e.target.value as 'features' | 'cnn')}>
+            <option value="features">feature head</option>
+            <option value="cnn">CNN on pixels</option>
+          </select>
+        </label>
+        <label className="field">
+          Site features
+          <select value={featureSource} disabled={encoder === 'cnn'} onChange={(e) => setFeatureSource(e.target.value)}>
+            <option value="">handcrafted</option>
+            {featureSets
+              .filter((s) => s.name !== 'handcrafted')
+              .map((s) => (
+                <option key={s.name} value={s.name}>
+                  {s.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        <label className="field">
+          Steps
+          <input type="number" min={1} value={steps} placeholder={String(DEFAULT_STEPS[encoder])} onChange={(e) => setSteps(e.target.value)} data-testid="train-steps" />
+        </label>
+        <label className="field">
+          Compounds per batch
+          <input type="number" min={2} value={batch} placeholder={encoder === 'cnn' ? '12' : '24'} onChange={(e) => setBatch(e.target.value)} />
+        </label>
+        <label className="field">
+          Checkpoint every
+          <input type="number" min={1} value={every} placeholder={encoder === 'cnn' ? '50' : '250'} onChange={(e) => setEvery(e.target.value)} data-testid="train-every" />
+        </label>
+        <label className="field">
+          Seed
+          <input type="number" value={seed} onChange={(e) => setSeed(e.target.value)} />
+        </label>
+        <label className="field">
+          Backend
+          <select value={backend} onChange={(e) => setBackend(e.target.value as typeof backend)}>
+            <option value="">best available</option>
+            <option value="tensorflow">tensorflow (tfjs-node / GPU)</option>
+            <option value="wasm">wasm (SIMD)</option>
+            <option value="cpu">cpu (slow)</option>
+          </select>
+        </label>
+        <label className="field">
+          Training wells
+          <select value={compounds} onChange={(e) => setCompounds(e.target.value as typeof compounds)} title="Wells of inactive compounds and ineffective doses look like DMSO and teach noise">
+            <option value="active-wells">active compounds, active wells</option>
+            <option value="active">active compounds, all doses</option>
+            <option value="all">every treated well</option>
+          </select>
+        </label>
+        <label className="field wide">
+          Fine-tune from
+          <select value={initFrom} onChange={(e) => setInitFrom(e.target.value)} data-testid="train-init">
+            <option value="">fresh weights</option>
+            {models
+              .filter((m) => m.checkpoint)
+              .map((m) => (
+                <option key={m.name} value={m.name}>
+                  {m.name} (step {m.step})
+                </option>
+              ))}
+          </select>
+        </label>
+      </div>
+      <div className="row-actions">
+        <button type="button" className="btn primary" data-testid="start-train" disabled={busy} onClick={() => void start(false)}>
+          Start training
+        </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="resume-train"
+          disabled={busy || !canResume}
+          title={canResume ? `continue ${existing!.name} from step ${existing!.step}` : 'nothing to resume: no unfinished run of this model'}
+          onClick={() => void start(true)}
+        >
+          Resume{canResume ? ` from step ${existing!.step}` : ''}
+        </button>
+      </div>
+    </section>
+  );
+}
