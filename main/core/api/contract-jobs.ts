@@ -126,6 +126,8 @@ export const jobRequests = {
   'jobs.cancel': { request: z.object({ jobId: z.string().min(1).max(100) }).strict(), response: z.object({ cancelled: z.boolean() }) },
   'jobs.list': { request: z.object({}).strict(), response: z.array(JobInfo) },
   'models.list': { request: z.object({}).strict(), response: z.array(ModelInfo) },
+  /** Runs with checkpoints on disk, finished or not: what Resume can continue. */
+  'train.runs': { request: z.object({}).strict(), response: z.array(z.object({ name: z.string(), step: z.number().int(), file: z.string() })) },
   'eval.latest': { request: z.object({}).strict(), response: EvalSummary.nullable() },
   'split.info': { request: z.object({}).strict(), response: SplitInfo },
   'split.create': {

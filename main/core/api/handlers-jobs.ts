@@ -1,6 +1,7 @@
 import type { DB } from '../db/open.js';
 import type { EvalResult } from '../embeddings/profiles.js';
 import type { JobManager } from '../jobs/manager.js';
+import { listCheckpointRuns } from '../ml/checkpoint.js';
 import { createSplit } from '../split/split.js';
 import { InputError } from '../types.js';
 import type { EvalRow, EvalSummary, HandlersOf, ModelInfo, SplitInfo } from './contract.js';
@@ -17,6 +18,7 @@ export function jobHandlers(session: ProjectSession, jobs: JobManager | null): H
     'jobs.cancel': ({ jobId }) => ({ cancelled: need().cancel(jobId) }),
     'jobs.list': () => (jobs ? jobs.list() : []),
     'models.list': () => listModels(session.db),
+    'train.runs': () => listCheckpointRuns(session.path),
     'eval.latest': () => latestEval(session.db),
     'split.info': () => splitInfo(session.db),
     'split.create': ({ holdoutFraction, seed }) => {

@@ -98,3 +98,17 @@ export function loadLatestCheckpoint<M>(dir: string): (Checkpoint<M> & { file: s
 export function checkpointDirFor(projectPath: string, name: string): string {
   return path.join(`${projectPath}.d`, 'checkpoints', name.replace(/[^A-Za-z0-9_.+@-]/g, '_'));
 }
+
+/** Every run that has left checkpoints under `<project>.d/checkpoints`, newest step per run (reads only latest.json). */
+export function listCheckpointRuns(projectPath: string): { name: string; step: number; file: string }[] {
+  const root = path.join(`${projectPath}.d`, 'checkpoints');
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root).flatMap((name) => {
+    try {
+      const latest = JSON.parse(fs.readFileSync(path.join(root, name, 'latest.json'), 'utf8')) as { step: number; file: string };
+      return typeof latest.step === 'number' ? [{ name, step: latest.step, file: path.join(root, name, latest.file) }] : [];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -218,7 +218,7 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
         lastCheckpoint = await checkpoint(ckDir, done, model, optimizer, { config, rng: rng.state, losses, optimizer: [] });
       }
       const now = performance.now();
-      if (now - windowStart > 500 || done === steps) {
+      if (now - windowStart > 200 || done === steps) {
         const { total, ...rest } = terms;
         o.onProgress?.({ step: done, steps, loss: total, terms: rest, samplesPerSecond: (windowSamples * 1000) / (now - windowStart), backend: backend.name });
         windowStart = now;

@@ -48,6 +48,8 @@ export function ImportPanel({ plates, startDir, choose }: { plates: PlateSummary
     if (!choice) return;
     let live = true;
     setLoading(true);
+    // Another folder: the old preview must not stand in for the new one while it loads.
+    setPreview((p) => (p && p.folder !== choice.folder ? null : p));
     api
       .invoke('ingest.preview', { folder: choice.folder, platemap: choice.platemap, plateMeta: choice.plateMeta, channels: choice.channels })
       .then(
@@ -214,7 +216,7 @@ export function ImportPanel({ plates, startDir, choose }: { plates: PlateSummary
         </div>
       )}
       {job && (
-        <div className="import-job" data-testid="import-job" data-state={job.state}>
+        <div className="import-job" data-testid="import-job" data-state={job.state} data-folder={String(job.params.folder ?? '')}>
           <div className="import-job-head">
             <b>{job.title}</b> — {job.state}
             {running && job.progress && <span className="muted"> · {job.progress.stage}</span>}

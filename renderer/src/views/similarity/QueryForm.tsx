@@ -30,7 +30,8 @@ export function QueryForm({ sets, initial, busy, onRun }: { sets: FeatureSetChoi
   const [k, setK] = useState(10);
   const [includeControls, setIncludeControls] = useState(false);
 
-  const options = (): QueryOptions => ({ k, features: features || undefined, exclude, includeControls });
+  // A predicted profile belongs to no plate, batch or source, so there is nothing to exclude.
+  const options = (): QueryOptions => ({ k, features: features || undefined, exclude: kind === 'smiles' ? null : exclude, includeControls });
   const query = (): SearchQueryRequest['query'] | null => {
     if (kind === 'well') return well.trim() ? { kind, well: well.trim() } : null;
     if (kind === 'compound') return compound.trim() ? { kind, compound: compound.trim() } : null;
@@ -85,7 +86,7 @@ export function QueryForm({ sets, initial, busy, onRun }: { sets: FeatureSetChoi
             ))}
           </select>
         </label>
-        <div className="field">
+        <div className="field" hidden={kind === 'smiles'}>
           Exclude
           <div className="seg small" role="radiogroup" aria-label="Exclude">
             {EXCLUDES.map((x) => (

@@ -31,21 +31,21 @@ export function ResultsTable({ result, onQuery }: { result: SearchQueryResult | 
   }, [result]);
 
   const columns: Column<SearchHit>[] = [
-    { key: 'rank', header: '#', width: '36px', align: 'right', cell: (h) => h.rank },
+    { key: 'rank', header: '#', width: '30px', align: 'right', cell: (h) => h.rank },
     {
       key: 'thumb',
       header: 'Cells',
-      width: '64px',
+      width: '62px',
       cell: (h) => {
         const t = thumbs.get(h.wellId);
         return t ? <img className="hit-thumb" src={t} alt={`${h.plate} ${h.well}`} data-testid="hit-thumb" /> : <span className="muted">–</span>;
       },
     },
-    { key: 'structure', header: 'Structure', width: '92px', cell: (h) => <Structure smiles={h.smiles} width={84} height={56} /> },
+    { key: 'structure', header: 'Structure', width: '84px', cell: (h) => <Structure smiles={h.smiles} width={76} height={56} /> },
     {
       key: 'compound',
       header: 'Compound',
-      width: 'minmax(150px, 1.3fr)',
+      width: 'minmax(120px, 1.3fr)',
       cell: (h) => (
         <div className="hit-compound">
           <b title={h.compound ?? undefined}>{h.compoundName ?? h.compound ?? (h.pertType === 'negcon' ? 'DMSO' : '–')}</b>
@@ -58,11 +58,11 @@ export function ResultsTable({ result, onQuery }: { result: SearchQueryResult | 
         </div>
       ),
     },
-    { key: 'well', header: 'Plate · well', width: 'minmax(110px, 0.8fr)', cell: (h) => `${h.plate} · ${h.well}` },
+    { key: 'well', header: 'Plate · well', width: 'minmax(90px, 0.7fr)', cell: (h) => `${h.plate} · ${h.well}` },
     {
       key: 'where',
       header: 'Source / batch',
-      width: 'minmax(140px, 1fr)',
+      width: 'minmax(100px, 0.9fr)',
       cell: (h) => (
         <span title={`${h.source} / ${h.batch}${h.replicate !== null ? ` / replicate ${h.replicate}` : ''}`}>
           {h.source} / {h.batch}
@@ -72,16 +72,16 @@ export function ResultsTable({ result, onQuery }: { result: SearchQueryResult | 
     {
       key: 'sim',
       header: 'Similarity',
-      width: '110px',
+      width: '100px',
       align: 'right',
       cell: (h) => (
         <span className="sim-cell">
-          <span className="sim-bar" style={{ width: `${Math.max(0, h.similarity) * 50}px` }} />
+          <span className="sim-bar" style={{ width: `${Math.max(0, h.similarity) * 40}px` }} />
           {h.similarity.toFixed(3)}
         </span>
       ),
     },
-    { key: 'p', header: 'p', width: '64px', align: 'right', cell: (h) => <span className={h.p < 0.05 ? 'strong' : 'muted'}>{fmtP(h.p)}</span> },
+    { key: 'p', header: 'p', width: '54px', align: 'right', cell: (h) => <span className={h.p < 0.05 ? 'strong' : 'muted'}>{fmtP(h.p)}</span> },
   ];
 
   const open = (i: number) => {

@@ -14,7 +14,21 @@ const MODELS: { value: TrainRequest['model']; label: string }[] = [
   { value: 'clip', label: 'CLIP-style image–molecule (baseline)' },
 ];
 
-export function TrainForm({ models, sets, busy, onError }: { models: ModelInfo[]; sets: FeatureSetChoice[]; busy: boolean; onError(e: string | null): void }) {
+interface Props {
+  models: ModelInfo[];
+  runs: { name: string; step: number }[];
+  sets: FeatureSetChoice[];
+  busy: boolean;
+  onError(e: string | null): void;
+}
+
+/** The run name the engine uses (modelName in main/core/ml/train.ts), as its checkpoint folder spells it. */
+function runName(model: string, encoder: 'features' | 'cnn', featureSource: string): string {
+  const name = encoder === 'cnn' ? `${model}_cnn` : featureSource && featureSource !== 'handcrafted' ? `${model}@${featureSource}` : model;
+  return name.replace(/[^A-Za-z0-9_.+@-]/g, '_');
+}
+
+export function TrainForm({ models, runs, sets, busy, onError }: Props) {
   const [model, setModel] = useState<TrainRequest['model']>('micon');
   const [encoder, setEncoder] = useState<'features' | 'cnn'>('features');
   const [steps, setSteps] = useState<string>('');
@@ -48,9 +62,13 @@ export function TrainForm({ models, sets, busy, onError }: { models: ModelInfo[]
         () => onError(null),
         (e) => onError(errorMessage(e)),
       );
-  // The engine names a run after model, encoder and feature source; resume applies to that name.
-  const existing = models.find((m) => m.kind === model && (m.encoder ?? 'features') === encoder && (encoder === 'cnn' || (m.featureSource ?? 'handcrafted') === (featureSource || 'handcrafted')));
-  const canResume = existing && existing.checkpoint && existing.status !== 'trained';
+  // Resume continues the run this model/encoder/feature choice names, from its newest checkpoint; a
+  // finished model can be resumed too, to train it for more steps.
+  const name = runName(model, encoder, featureSource);
+  const run = runs.find((r) => r.name === name);
+  const finished = models.find((m) => m.name.replace(/[^A-Za-z0-9_.+@-]/g, '_') === name && m.status === 'trained');
+  const target = num(steps) ?? DEFAULT_STEPS[encoder];
+  const canResume = !!run && !(finished && finished.step >= run.step && target <= run.step);
   const featureSets = sets.filter((s) => s.kind === 'handcrafted' || s.kind === 'backbone' || s.kind === 'imported');
 
   return (
@@ -143,10 +161,10 @@ export function TrainForm({ models, sets, busy, onError }: { models: ModelInfo[]
           className="btn"
           data-testid="resume-train"
           disabled={busy || !canResume}
-          title={canResume ? `continue ${existing!.name} from step ${existing!.step}` : 'nothing to resume: no unfinished run of this model'}
+          title={canResume ? `continue ${name} from its checkpoint at step ${run!.step} to step ${target}` : run ? `${name} already reached step ${run.step}; raise Steps to train on` : `no checkpoint of ${name} yet`}
           onClick={() => void start(true)}
         >
-          Resume{canResume ? ` from step ${existing!.step}` : ''}
+          Resume{canResume ? ` from step ${run!.step}` : ''}
         </button>
       </div>
     </section>

@@ -20,18 +20,20 @@ export function TrainingView() {
   const [models, setModels] = useState<ModelInfo[] | null>(null);
   const [split, setSplit] = useState<SplitInfo | null>(null);
   const [sets, setSets] = useState<FeatureSetChoice[]>([]);
+  const [runs, setRuns] = useState<{ name: string; step: number }[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const refresh = () => setTick((t) => t + 1);
 
   useEffect(() => {
     let live = true;
-    Promise.all([api.invoke('models.list', {}), api.invoke('split.info', {}), api.invoke('featureSets.list', {})]).then(
-      ([m, s, f]) => {
+    Promise.all([api.invoke('models.list', {}), api.invoke('split.info', {}), api.invoke('featureSets.list', {}), api.invoke('train.runs', {})]).then(
+      ([m, s, f, r]) => {
         if (!live) return;
         setModels(m);
         setSplit(s);
         setSets(f);
+        setRuns(r);
       },
       (e) => live && setError(errorMessage(e)),
     );
@@ -41,6 +43,11 @@ export function TrainingView() {
   }, [api, revision, tick]);
 
   const trainJob = jobs.find((j) => j.kind === 'train') ?? null;
+  // A cancelled or failed run leaves checkpoints but no model: refresh what Resume can offer.
+  const trainState = trainJob ? `${trainJob.jobId}:${trainJob.state}` : '';
+  useEffect(() => {
+    if (trainState.endsWith(':cancelled') || trainState.endsWith(':failed')) refresh();
+  }, [trainState]);
   const running = jobs.find((j) => j.state === 'running') ?? null;
   const start = (kind: 'embed' | 'eval') =>
     api.invoke('jobs.start', { kind }).then(
@@ -52,7 +59,7 @@ export function TrainingView() {
     <div className="training-view" data-testid="training-view">
       <div className="training-left">
         <SplitPanel split={split} disabled={running?.kind === 'train'} onChanged={refresh} />
-        <TrainForm models={models ?? []} sets={sets} busy={running !== null} onError={setError} />
+        <TrainForm models={models ?? []} runs={runs} sets={sets} busy={running !== null} onError={setError} />
         {error && (
           <div className="error-inline" role="alert" data-testid="training-error">
             {error}
