@@ -25,7 +25,7 @@ export function serveApp(rendererDir: string, csp: string, db: () => DB): void {
     const u = new URL(request.url);
     if (u.host === APP_HOST && u.pathname.startsWith(`${TILE_PREFIX}/`)) {
       const r = await tileReply(db(), request.method, u.pathname.slice(TILE_PREFIX.length) + u.search);
-      if (r.status === 200) return new Response(new Uint8Array(r.png), { status: 200, headers: { 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=3600' } });
+      if (r.status === 200) return new Response(new Uint8Array(r.png), { status: 200, headers: { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' } });
       return new Response(r.message, { status: r.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
     }
     const r = resolveAppFile(rendererDir, request.url, request.method);

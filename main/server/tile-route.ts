@@ -27,8 +27,8 @@ export function handleTile(req: http.IncomingMessage, res: http.ServerResponse, 
   const rest = (req.url ?? '').slice(TILE_PREFIX.length);
   void tileReply(db, req.method ?? 'GET', rest).then((r) => {
     if (r.status === 200) {
-      // private: the URL is unguessable only together with the token; settings are in the URL, so it never goes stale.
-      res.writeHead(200, { ...headers, 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=3600' });
+      // no-store: site ids restart in another project, so a cached tile could show the wrong cells after a switch.
+      res.writeHead(200, { ...headers, 'Content-Type': 'image/png', 'Cache-Control': 'no-store' });
       res.end(r.png);
     } else {
       res.writeHead(r.status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });

@@ -86,16 +86,18 @@ export function QueryForm({ sets, initial, busy, onRun }: { sets: FeatureSetChoi
             ))}
           </select>
         </label>
-        <div className="field" hidden={kind === 'smiles'}>
-          Exclude
-          <div className="seg small" role="radiogroup" aria-label="Exclude">
-            {EXCLUDES.map((x) => (
-              <button key={String(x.value)} type="button" role="radio" aria-checked={exclude === x.value} title={x.title} className={`seg-btn${exclude === x.value ? ' on' : ''}`} data-testid={`exclude-${x.value ?? 'none'}`} onClick={() => setExclude(x.value)}>
-                {x.label}
-              </button>
-            ))}
+        {kind !== 'smiles' && (
+          <div className="field">
+            Exclude
+            <div className="seg small" role="radiogroup" aria-label="Exclude">
+              {EXCLUDES.map((x) => (
+                <button key={String(x.value)} type="button" role="radio" aria-checked={exclude === x.value} title={x.title} className={`seg-btn${exclude === x.value ? ' on' : ''}`} data-testid={`exclude-${x.value ?? 'none'}`} onClick={() => setExclude(x.value)}>
+                  {x.label}
+                </button>
+              ))}
+            </div>
           </div>
-        </div>
+        )}
         <label className="field">
           k
           <input type="number" min={1} max={1000} value={k} onChange={(e) => setK(Math.max(1, Math.trunc(Number(e.target.value) || 1)))} style={{ width: 64 }} data-testid="query-k" />

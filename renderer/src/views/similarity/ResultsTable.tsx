@@ -58,15 +58,19 @@ export function ResultsTable({ result, onQuery }: { result: SearchQueryResult | 
         </div>
       ),
     },
-    { key: 'well', header: 'Plate · well', width: 'minmax(90px, 0.7fr)', cell: (h) => `${h.plate} · ${h.well}` },
     {
       key: 'where',
-      header: 'Source / batch',
-      width: 'minmax(100px, 0.9fr)',
+      header: 'Plate · well / source · batch',
+      width: 'minmax(150px, 1fr)',
       cell: (h) => (
-        <span title={`${h.source} / ${h.batch}${h.replicate !== null ? ` / replicate ${h.replicate}` : ''}`}>
-          {h.source} / {h.batch}
-        </span>
+        <div className="hit-where" title={`${h.plate} ${h.well} · ${h.source} / ${h.batch}${h.replicate !== null ? ` / replicate ${h.replicate}` : ''}`}>
+          <div>
+            {h.plate} · <b>{h.well}</b>
+          </div>
+          <div className="muted small">
+            {h.source} · {h.batch}
+          </div>
+        </div>
       ),
     },
     {
@@ -81,7 +85,7 @@ export function ResultsTable({ result, onQuery }: { result: SearchQueryResult | 
         </span>
       ),
     },
-    { key: 'p', header: 'p', width: '54px', align: 'right', cell: (h) => <span className={h.p < 0.05 ? 'strong' : 'muted'}>{fmtP(h.p)}</span> },
+    { key: 'p', header: <span title={result?.query.null.description ? `empirical p against ${result.query.null.description}` : undefined}>p</span>, width: '62px', align: 'right', cell: (h) => <span className={h.p < 0.05 ? 'strong' : 'muted'}>{fmtP(h.p)}</span> },
   ];
 
   const open = (i: number) => {

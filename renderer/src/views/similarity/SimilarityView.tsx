@@ -96,7 +96,6 @@ function QuerySummary({ result }: { result: SearchQueryResult }) {
           sites on {q.prediction.plates} plates{q.smiles?.screened ? ' — this compound is also in the screen' : ''}.
         </div>
       )}
-      <div className="muted small">p: empirical, against {q.null.description}</div>
     </div>
   );
 }
