@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useCallback, useEffect, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 import type { JobInfo, PlateSummary, ProjectInfo } from '../../main/core/api/contract';
 import { getApi } from './api';
 import { errorMessage } from './errors';
 import { JobsContext, useJobsSubscription } from './jobs';
-import { NavContext, VIEWS, type Route } from './nav';
+import { NavContext, VIEWS, type Route, type ViewName } from './nav';
 import { CompoundBrowser } from './views/compounds/CompoundBrowser';
 import { Header } from './views/Header';
 import { PlatesView } from './views/plates/PlatesView';
@@ -11,6 +11,19 @@ import { ProjectView } from './views/project/ProjectView';
 import { SimilarityView } from './views/similarity/SimilarityView';
 import { TrainingView } from './views/training/TrainingView';
 import { useTaskbarProgress } from './taskbar';
+
+function KeepAlive({ name, current, children }: { name: ViewName; current: ViewName; children: ReactNode }) {
+  const [opened, setOpened] = useState(name === current);
+  useEffect(() => {
+    if (name === current) setOpened(true);
+  }, [name, current]);
+  if (!opened && name !== current) return null;
+  return (
+    <div className="view" data-testid={`view-${name}`} hidden={name !== current}>
+      {children}
+    </div>
+  );
+}
 
 export function App() {
   const api = getApi();
@@ -83,13 +96,23 @@ export function App() {
               {error}
             </div>
           )}
-          <div className="view" data-testid={`view-${route.view}`}>
-            {route.view === 'project' && <ProjectView info={info} plates={plates} onChanged={reload} />}
-            {route.view === 'plates' && <PlatesView info={info} plates={plates} />}
-            {route.view === 'compounds' && <CompoundBrowser />}
-            {route.view === 'similarity' && <SimilarityView />}
-            {route.view === 'training' && <TrainingView />}
-          </div>
+          {/* A view, once opened, stays mounted (hidden when not shown): a half-filled form, a search's
+              results or a zoomed plate survive a look at another view. */}
+          <KeepAlive name="project" current={route.view}>
+            <ProjectView info={info} plates={plates} onChanged={reload} />
+          </KeepAlive>
+          <KeepAlive name="plates" current={route.view}>
+            <PlatesView info={info} plates={plates} />
+          </KeepAlive>
+          <KeepAlive name="compounds" current={route.view}>
+            <CompoundBrowser />
+          </KeepAlive>
+          <KeepAlive name="similarity" current={route.view}>
+            <SimilarityView />
+          </KeepAlive>
+          <KeepAlive name="training" current={route.view}>
+            <TrainingView />
+          </KeepAlive>
         </div>
       </JobsContext.Provider>
     </NavContext.Provider>

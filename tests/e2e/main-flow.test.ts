@@ -181,6 +181,16 @@ describe.skipIf(!hasChromium)('main flow in Chromium (browser mode): project →
     // step, the total, and at least two loss terms each get a series.
     expect(await page.locator('.loss-chart .u-legend .u-series').count()).toBeGreaterThanOrEqual(4);
     await shot('training-live');
+    // The UI keeps answering while the job process trains: other views load and search runs.
+    await page.getByTestId('tab-compounds').click();
+    // The view kept its substructure filter from before: views stay as they were left.
+    expect(await page.getByTestId('compound-substructure').inputValue()).not.toBe('');
+    await expect.poll(() => page.getByTestId('compound-row').count()).toBeGreaterThan(0);
+    await page.getByTestId('tab-plates').click();
+    await page.getByTestId('plate-item').first().click();
+    await page.getByTestId('well-grid').waitFor();
+    expect(await page.getByTestId('job-progress').getAttribute('data-kind')).toBe('train');
+    await page.getByTestId('tab-training').click();
     await page.getByTestId('cancel-train').click();
     await expect.poll(() => page.getByTestId('live-run').getAttribute('data-state'), { timeout: 30_000 }).toBe('cancelled');
     const stoppedAt = Number(await page.getByTestId('run-step').textContent());

@@ -36,6 +36,9 @@ function titleOf(r: JobStartRequest): string {
   }
 }
 
+/** The state now: listeners and callers must not see later changes of the live record. */
+const snapshot = (j: JobInfo): JobInfo => ({ ...j, trainHistory: [...j.trainHistory] });
+
 /** JSON-safe copy (results travel over IPC/WebSocket). */
 const plain = (x: unknown): unknown => (x === undefined ? null : JSON.parse(JSON.stringify(x)));
 
@@ -50,7 +53,7 @@ export class JobManager {
   ) {}
 
   list(): JobInfo[] {
-    return [...this.jobs.values()].map((e) => e.info).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return [...this.jobs.values()].map((e) => snapshot(e.info)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
   running(): JobInfo[] {
@@ -86,7 +89,7 @@ export class JobManager {
     info.jobId = entry.handle.jobId;
     this.jobs.set(info.jobId, entry);
     this.prune();
-    this.emit('job.state', info);
+    this.emit('job.state', snapshot(info));
     entry.handle.done.then(
       (result) => this.finish(entry, 'done', plain(result), null),
       (e: unknown) => {
@@ -145,7 +148,7 @@ export class JobManager {
     e.info.result = result;
     e.info.error = error;
     e.info.endedAt = new Date().toISOString();
-    this.emit('job.state', e.info);
+    this.emit('job.state', snapshot(e.info));
     for (const l of this.finishedListeners) l(e.info);
   }
 

@@ -27,8 +27,10 @@ const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.isCon
 
 export function CompoundBrowser() {
   const { route, revision } = useNav();
-  const initialSearch = route.view === 'compounds' ? (route.search ?? '') : '';
-  const [text, setText] = useState(initialSearch);
+  // Only a route that carries a search replaces what the user typed (the view stays mounted).
+  const routeSearch = route.view === 'compounds' ? route.search : undefined;
+  const shown = route.view === 'compounds';
+  const [text, setText] = useState(routeSearch ?? '');
   const [substructure, setSubstructure] = useState('');
   const [includeControls, setIncludeControls] = useState(false);
   const [result, setResult] = useState<ListResult | null>(null);
@@ -40,7 +42,9 @@ export function CompoundBrowser() {
   const detailsRef = useRef<HTMLElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
 
-  useEffect(() => setText(initialSearch), [initialSearch]);
+  useEffect(() => {
+    if (routeSearch !== undefined) setText(routeSearch);
+  }, [routeSearch]);
 
   const q = { text: useDebounced(text, 200), substructure: useDebounced(substructure, 350) };
   useEffect(() => {
@@ -72,7 +76,7 @@ export function CompoundBrowser() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === '/' && !isTyping(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      if (shown && e.key === '/' && !isTyping(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey) {
         e.preventDefault();
         searchRef.current?.focus();
         searchRef.current?.select();
@@ -80,7 +84,7 @@ export function CompoundBrowser() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [shown]);
 
   const rows = useMemo(() => result?.compounds ?? [], [result]);
   const highlight = result?.query.substructure ?? undefined;

@@ -11,8 +11,14 @@ import { ProjectOverview } from './ProjectOverview';
 export function PlatesView({ info, plates }: { info: ProjectInfo | null; plates: PlateSummary[] | null }) {
   const api = getApi();
   const { route, go, revision } = useNav();
-  const byName = route.view === 'plates' && route.plateName ? plates?.find((p) => p.name === route.plateName) : undefined;
-  const selectedId = route.view === 'plates' ? (route.plateId ?? byName?.id ?? null) : null;
+  // The view stays mounted while others are shown; a tab click (no plate named) returns to the
+  // plate and well left here, a link from elsewhere (a search hit, a compound's well) moves them.
+  const [target, setTarget] = useState<{ plateId?: number; plateName?: string; well?: string }>({});
+  useEffect(() => {
+    if (route.view === 'plates' && (route.plateId !== undefined || route.plateName !== undefined)) setTarget({ plateId: route.plateId, plateName: route.plateName, well: route.well });
+  }, [route]);
+  const byName = target.plateName ? plates?.find((p) => p.name === target.plateName) : undefined;
+  const selectedId = target.plateId ?? byName?.id ?? null;
   const [wells, setWells] = useState<{ plateId: number; wells: WellSummary[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   // Kept here, not in PlateView: the chosen metric should survive moving to another plate.
@@ -45,7 +51,7 @@ export function PlatesView({ info, plates }: { info: ProjectInfo | null; plates:
           </div>
         )}
         {plate ? (
-          <PlateView key={plate.id} plate={plate} plates={plates ?? []} wells={plateWells} initialWell={route.view === 'plates' ? route.well : undefined} heatmap={heatmap} onHeatmap={setHeatmap} />
+          <PlateView key={`${plate.id}:${target.well ?? ''}`} plate={plate} plates={plates ?? []} wells={plateWells} initialWell={target.well} heatmap={heatmap} onHeatmap={setHeatmap} />
         ) : plates && plates.length > 0 ? (
           <ProjectOverview info={info} plates={plates} onSelect={select} />
         ) : (

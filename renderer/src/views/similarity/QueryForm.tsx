@@ -38,10 +38,15 @@ export function QueryForm({ sets, initial, busy, onRun }: { sets: FeatureSetChoi
     return smiles.trim() && smilesOk ? { kind, smiles: smiles.trim() } : null;
   };
 
-  // Arriving with a query (from the compound browser or a plate) runs it at once.
+  // Arriving with a query (from the compound browser, a plate or the map) shows it and runs it at
+  // once; later edits run when the user asks.
   useEffect(() => {
-    if (initial) onRun(initial, options());
-    // Only on arrival: later edits run when the user asks.
+    if (!initial) return;
+    setKind(initial.kind);
+    if (initial.kind === 'well') setWell(initial.well);
+    else if (initial.kind === 'compound') setCompound(initial.compound);
+    else setSmiles(initial.smiles);
+    onRun(initial, { ...options(), exclude: initial.kind === 'smiles' ? null : exclude });
   }, [initial]);
 
   const submit = (e: FormEvent) => {
