@@ -244,6 +244,16 @@ describe.skipIf(!hasChromium)('main flow in Chromium (browser mode): project →
     await shot('similarity-compound');
   }, LONG);
 
+  it('starts a search from a well in the plate viewer', async () => {
+    await page.getByTestId('tab-plates').click();
+    const well = await page.getByTestId('well-details').getAttribute('data-well');
+    await page.getByTestId('well-similar').click();
+    await expect.poll(() => page.getByTestId('tab-similarity').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.getByTestId('query-summary').getAttribute('data-kind'), { timeout: 30_000 }).toBe('well');
+    expect(await page.getByTestId('query-well').inputValue()).toMatch(new RegExp(`:${well}$`));
+    await expect.poll(() => page.getByTestId('hit-row').count()).toBeGreaterThan(0);
+  }, LONG);
+
   it('finds wells like a structure the screen never had, with a live structure preview', async () => {
     await page.getByTestId('query-kind-smiles').click();
     await page.getByTestId('query-smiles').fill('CC(');

@@ -1,7 +1,9 @@
 import type { PlateSummary, WellSummary } from '../../../../main/core/api/contract';
+import { useNav } from '../../nav';
 import { compoundLabel, formatConcentration, isControl, pertLabel, wellName, type Pos } from '../../plate-format';
 
 export function WellDetails({ plate, pos, well, onOpen }: { plate: PlateSummary; pos: Pos | null; well: WellSummary | null; onOpen?: () => void }) {
+  const { go } = useNav();
   if (!pos) return <aside className="well-details" data-testid="well-details" />;
   const name = wellName(pos);
   return (
@@ -22,6 +24,16 @@ export function WellDetails({ plate, pos, well, onOpen }: { plate: PlateSummary;
               Open images (Enter)
             </button>
           )}
+          <div className="details-links">
+            <button type="button" className="small" data-testid="well-similar" onClick={() => go({ view: 'similarity', query: { kind: 'well', well: `${plate.name}:${name}` } })}>
+              Wells like this
+            </button>
+            {well.compoundId && !isControl(well) && (
+              <button type="button" className="small" data-testid="well-compound" onClick={() => go({ view: 'compounds', search: well.compoundId! })}>
+                Compound
+              </button>
+            )}
+          </div>
           <div className="details-compound" data-testid="details-compound">
             {isControl(well) ? (well.compoundName ?? 'DMSO') : compoundLabel(well)}
             {isControl(well) && <span className="tag tag-control">control</span>}
