@@ -55,6 +55,7 @@ declare module '*electron' {
     webviewTag?: boolean;
     spellcheck?: boolean;
     navigateOnDragDrop?: boolean;
+    disableBlinkFeatures?: string;
   }
 
   interface BrowserWindowConstructorOptions {

@@ -80,7 +80,10 @@ async function start(): Promise<void> {
   recordRecent(userData, projectPath);
 
   session = new ProjectSession(db, projectPath, { nativeBinding: binding.file }, true);
-  session.onChange((file) => recordRecent(userData, file));
+  session.onChange((file) => {
+    recordRecent(userData, file);
+    win?.setTitle(`MICON Studio — ${path.basename(file)}`);
+  });
   jobs = new JobManager(session, (event, payload) => {
     ipc?.broadcast(event, payload);
     // Long jobs show in the task bar / dock, like a download.
