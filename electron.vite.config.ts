@@ -64,7 +64,18 @@ export default defineConfig(async ({ command, mode }): Promise<ElectronViteConfi
       build: {
         target: NODE_TARGET,
         externalizeDeps: { include: NATIVE },
-        lib: { entry: path.join(root, 'main', 'app', 'index.ts'), formats: ['es'] },
+        // The job process and the ingest's decode workers are started from files next to the code
+        // that starts them (`new URL('./child.js', import.meta.url)`): they must be entries of their
+        // own, and every chunk must sit in out/main beside them.
+        lib: {
+          entry: {
+            index: path.join(root, 'main', 'app', 'index.ts'),
+            child: path.join(root, 'main', 'core', 'jobs', 'child.ts'),
+            'site-worker': path.join(root, 'main', 'core', 'ingest', 'site-worker.ts'),
+          },
+          formats: ['es'],
+        },
+        rolldownOptions: { output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' } },
       },
     },
     preload: {

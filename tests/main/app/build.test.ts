@@ -1,9 +1,8 @@
 // `npm run build` (electron-vite) works without the electron package, writes a sandbox-safe
 // preload and an ESM main, and writes exactly the renderer that browser mode's
 // `vite build --config renderer/vite.config.ts` writes.
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +27,9 @@ function files(dir: string): Map<string, Buffer> {
 }
 
 beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-build-'));
+  // Inside the checkout (out/ is ignored), so the bundle resolves node_modules as the packaged app does.
+  fs.mkdirSync(path.join(root, 'out'), { recursive: true });
+  tmp = fs.mkdtempSync(path.join(root, 'out', 'build-test-'));
   // Vitest sets NODE_ENV=test, which makes `vite build` bundle development React; a user's shell
   // has no NODE_ENV, and that is what is compared.
   const env = { ...process.env };
@@ -59,12 +60,33 @@ describe('electron-vite build', () => {
   });
 
   it('writes an ESM main that loads native and WASM packages from node_modules', () => {
-    const src = fs.readFileSync(path.join(tmp, 'app', 'main', 'index.js'), 'utf8');
-    const imports = [...src.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    const main = path.join(tmp, 'app', 'main');
+    const src = fs.readFileSync(path.join(main, 'index.js'), 'utf8');
+    const all = fs.readdirSync(main).map((f) => fs.readFileSync(path.join(main, f), 'utf8')).join('\n');
+    const imports = [...all.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
     expect(imports).toContain('electron');
     expect(imports).toContain('better-sqlite3');
+    expect(imports).toContain('sharp');
     expect(src).toContain('micon:invoke');
     expect(src).not.toMatch(/ipcRenderer/);
+  });
+
+  it('writes the job process and the decode worker as entries beside the main, and they run jobs', async () => {
+    const main = path.join(tmp, 'app', 'main');
+    expect(fs.existsSync(path.join(main, 'child.js'))).toBe(true);
+    expect(fs.existsSync(path.join(main, 'site-worker.js'))).toBe(true);
+    // What the packaged app's job process does (Electron runs it as Node): an ingest through the
+    // bundled child, whose decoding runs on the bundled worker threads.
+    const { writeImageXpressFixture } = await import('../../helpers/vendor-fixtures.js');
+    await writeImageXpressFixture(path.join(tmp, 'plates'), { wells: ['A01', 'B02'], sites: 2 });
+    const child = fork(path.join(main, 'child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const result = await new Promise<{ type: string; result?: { sites: number; plates: number }; error?: unknown }>((resolve) => {
+      child.on('message', (m: { type: string }) => m.type !== 'progress' && resolve(m));
+      child.send({ type: 'start', jobId: 'bundle', kind: 'ingest', params: { db: path.join(tmp, 'p.micon'), folder: path.join(tmp, 'plates') } });
+    });
+    child.disconnect();
+    expect(result.error).toBeUndefined();
+    expect(result.result).toMatchObject({ plates: 1, sites: 4 });
   });
 
   it('writes the same renderer files as the browser-mode build, byte for byte', () => {
