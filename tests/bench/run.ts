@@ -1,5 +1,6 @@
 // `npm run bench -- <part> [<part> …]`: one JSON object per part on stdout. Progress goes to stderr.
 import { benchIngest } from './ingest.bench.js';
+import { benchLargePlate } from './large-plate.bench.js';
 import { benchSearch } from './search.bench.js';
 import { benchEmbed, benchTrain } from './train-embed.bench.js';
 
@@ -8,6 +9,7 @@ const parts: Record<string, () => Promise<object>> = {
   train: benchTrain,
   embed: benchEmbed,
   search: benchSearch,
+  'large-plate': benchLargePlate,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
