@@ -77,8 +77,7 @@ export function saveCheckpoint(dir: string, ck: Checkpoint, keep = 2): string {
   const all = files.filter((f) => /^step-\d+\.ckpt$/.test(f)).sort();
   const kept = all.filter((f) => f <= name).slice(-keep);
   for (const f of all) if (!kept.includes(f)) fs.rmSync(path.join(dir, f), { force: true });
-  // Half-written temporaries of a process killed mid-write (never renamed, so never read).
-  for (const f of files) if (/\.tmp-\d+$/.test(f) && !f.endsWith(`.tmp-${process.pid}`)) fs.rmSync(path.join(dir, f), { force: true });
+  // A killed writer's half-written temporaries are removed by writeFileAtomic itself.
   return file;
 }
 

@@ -1,16 +1,13 @@
-import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../../../main/core/db/open.js';
 import { JobCancelledError, JobFailed, runJob, type JobHandle } from '../../../../main/core/jobs/host.js';
 import { Progress } from '../../../../main/core/jobs/protocol.js';
+import { exited, runCli, sleep, spawnCli, waitFor } from '../../../helpers/kill.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 import { copyProject, makeTrainingProject } from '../../../helpers/training-project.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const dir = tmpDir('micon-train-job-');
 let project: string;
 beforeAll(async () => {
@@ -29,14 +26,6 @@ function models(file: string): { name: string; status: string; step: number }[] 
     db.close();
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const exited = (job: JobHandle) =>
-  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    if (job.process.exitCode !== null || job.process.signalCode !== null) resolve({ code: job.process.exitCode, signal: job.process.signalCode });
-    else job.process.once('exit', (code, signal) => resolve({ code, signal }));
-  });
 
 describe('train and embed jobs', () => {
   it('trains in the job process, reporting every loss term, samples/s and the backend', async () => {
@@ -117,7 +106,7 @@ describe('train and embed jobs', () => {
       }
     });
     await expect(job.done).rejects.toBeInstanceOf(JobCancelledError);
-    await exited(job);
+    await exited(job.process);
     expect(cancelledAt).toBeGreaterThan(0);
     expect(models(db)).toEqual([]);
   });
@@ -152,7 +141,7 @@ describe('train and embed jobs', () => {
       ]);
       expect(outcome).toBe('cancelled');
       expect(performance.now() - cancelled).toBeLessThan(5000);
-      expect(await exited(job)).toEqual({ code: 0, signal: null });
+      expect(await exited(job.process)).toEqual({ code: 0, signal: null });
     } finally {
       if (job.process.exitCode === null && job.process.signalCode === null) job.process.kill('SIGKILL');
     }
@@ -160,33 +149,17 @@ describe('train and embed jobs', () => {
   });
 });
 
-const run = promisify(execFile);
-const cli = (...args: string[]) => [process.execPath, ['--import', 'tsx', 'main/cli.ts', ...args]] as const;
-
-async function waitFor<T>(what: string, f: () => T | undefined, ms = 60_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
 describe('kill -9 during `micon train`, then --resume', () => {
   it('leaves an intact project with no trained model, and --resume continues from the last checkpoint to the end', async () => {
     const db = copyProject(project, 'kill');
     const steps = 400;
     const latest = path.join(`${db}.d`, 'checkpoints', 'micon', 'latest.json');
-    const [node, args] = cli('train', '--db', db, '--model', 'micon', '--backend', 'wasm', '--batch', '8', '--steps', String(steps), '--checkpoint-every', '10', '--json');
-    const child = spawn(node, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const gone = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_code, signal) => r(signal)));
+    const { child, stderr } = spawnCli('train', '--db', db, '--model', 'micon', '--backend', 'wasm', '--batch', '8', '--steps', String(steps), '--checkpoint-every', '10', '--json');
+    const gone = exited(child);
     try {
       // Kill once a couple of checkpoints exist, well before the end.
-      await waitFor(`a checkpoint (stderr: ${stderr})`, () => {
-        if (child.exitCode !== null) throw new Error(`train exited early (${child.exitCode}): ${stderr}`);
+      await waitFor('a checkpoint', () => {
+        if (child.exitCode !== null) throw new Error(`train exited early (${child.exitCode}): ${stderr()}`);
         const step = fs.existsSync(latest) ? (JSON.parse(fs.readFileSync(latest, 'utf8')) as { step: number }).step : 0;
         return step >= 20 ? step : undefined;
       });
@@ -194,7 +167,7 @@ describe('kill -9 during `micon train`, then --resume', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-    expect(await gone).toBe('SIGKILL');
+    expect((await gone).signal).toBe('SIGKILL');
     const at = (JSON.parse(fs.readFileSync(latest, 'utf8')) as { step: number; file: string });
     expect(at.step % 10).toBe(0);
     expect(at.step).toBeLessThan(steps);
@@ -203,8 +176,7 @@ describe('kill -9 during `micon train`, then --resume', () => {
     // integrity_check inside models(); the killed run never got as far as a models row.
     expect(models(db)).toEqual([]);
 
-    const [n2, a2] = cli('train', '--db', db, '--model', 'micon', '--backend', 'wasm', '--batch', '8', '--steps', String(steps), '--checkpoint-every', '10', '--resume', '--json');
-    const { stdout } = await run(n2, [...a2], { cwd: root, maxBuffer: 1 << 20 });
+    const stdout = await runCli('train', '--db', db, '--model', 'micon', '--backend', 'wasm', '--batch', '8', '--steps', String(steps), '--checkpoint-every', '10', '--resume', '--json');
     // `--json`: exactly one JSON object on stdout.
     expect(stdout.trim().split('\n')).toHaveLength(1);
     const r = JSON.parse(stdout) as Record<string, unknown>;
@@ -218,8 +190,7 @@ describe('kill -9 during `micon train`, then --resume', () => {
 
   it('`train --json` prints one object with steps, backend, checkpoint and loss; bad numbers are input errors', async () => {
     const db = copyProject(project, 'json');
-    const [node, args] = cli('train', '--db', db, '--backend', 'wasm', '--steps', '5', '--json');
-    const { stdout } = await run(node, [...args], { cwd: root, maxBuffer: 1 << 20 });
+    const stdout = await runCli('train', '--db', db, '--backend', 'wasm', '--steps', '5', '--json');
     expect(stdout.trim().split('\n')).toHaveLength(1);
     const r = JSON.parse(stdout) as Record<string, unknown>;
     expect(Object.keys(r)).toEqual(expect.arrayContaining(['steps', 'backend', 'checkpoint', 'loss']));
@@ -228,8 +199,7 @@ describe('kill -9 during `micon train`, then --resume', () => {
     expect(typeof r.checkpoint).toBe('string');
     expect(typeof r.loss).toBe('number');
 
-    const [n2, a2] = cli('train', '--db', db, '--checkpoint-every', '0', '--json');
-    const bad = await run(n2, [...a2], { cwd: root }).then(
+    const bad = await runCli('train', '--db', db, '--checkpoint-every', '0', '--json').then(
       () => null,
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
