@@ -156,6 +156,10 @@ async function ingestPlate(db: DB, plate: ScannedPlate, ctx: PlateContext): Prom
   const fmt = plate.rows && plate.cols ? { rows: plate.rows, cols: plate.cols } : plateFormat([...imagedWells]);
 
   opts.onProgress?.({ stage: 'decode', done: 0, total: grouped.sites.length, plate: plate.name });
+  // Pass 1's float arrays (4 bytes a value) live in a temporary table until pass 3 writes the final
+  // uint16 ones: in the project file they would leave a plate's worth of free pages behind (a
+  // 1536-well, 9-site plate grew the file to 4.3 GB for 1.1 GB of arrays).
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${RAW_TABLE} (site_id INTEGER PRIMARY KEY, data BLOB NOT NULL)`);
   db.exec('BEGIN IMMEDIATE');
   try {
     const existing = db.prepare('SELECT id FROM plates WHERE name = ?').get(plate.name) as { id: number } | undefined;
@@ -214,7 +218,16 @@ async function ingestPlate(db: DB, plate: ScannedPlate, ctx: PlateContext): Prom
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw e;
+  } finally {
+    db.exec(`DELETE FROM ${RAW_TABLE}`);
   }
+}
+
+const RAW_TABLE = 'temp.raw_site_arrays';
+
+function readRaw(db: DB, siteId: number): Float32Array {
+  const b = (db.prepare(`SELECT data FROM ${RAW_TABLE} WHERE site_id = ?`).get(siteId) as { data: Buffer }).data;
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
 interface WrittenSite {
@@ -239,7 +252,7 @@ async function decodeAndStore(
   const setFocus = db.prepare('UPDATE sites SET qc_focus = ? WHERE id = ?');
   const delSite = db.prepare('DELETE FROM sites WHERE id = ?');
   const insImage = db.prepare('INSERT INTO images (site_id, channel, path, width, height, max_value) VALUES (?, ?, ?, ?, ?, ?)');
-  const insArray = db.prepare('INSERT INTO site_arrays (site_id, size, data) VALUES (?, ?, ?)');
+  const insRaw = db.prepare(`INSERT INTO ${RAW_TABLE} (site_id, data) VALUES (?, ?)`);
   const written: WrittenSite[] = [];
   let done = 0;
   // Site rows first, in plate order: ids must not depend on which worker finishes first.
@@ -261,7 +274,7 @@ async function decodeAndStore(
       insImage.run(siteId, c, s.files[c].file, r.width, r.height, r.maxValue);
     }
     // Raw area averages stay float until the plate's illumination function is known.
-    insArray.run(siteId, size, Buffer.from(p.raw.buffer, p.raw.byteOffset, p.raw.byteLength));
+    insRaw.run(siteId, Buffer.from(p.raw.buffer, p.raw.byteOffset, p.raw.byteLength));
     const n = size * size;
     CHANNELS.forEach((_, c) => illumAcc[c].add(p.raw.subarray(c * n, (c + 1) * n)));
     written.push({ siteId, well: s.well, site: s.site, result: { channels: p.channels, focus: p.focus } });
@@ -297,8 +310,7 @@ function rejectInconsistent(db: DB, written: WrittenSite[], plate: string, probl
         ? `is ${r.storedBits}-bit but the plate's other ${c} images are ${bitsMode!.split(',')[CHANNELS.indexOf(c)]}-bit`
         : `is ${r.width}×${r.height} but the plate's other images are ${sizeMode!.split(',')[CHANNELS.indexOf(c)].replace('x', '×')}`;
       problems.push({ file, well: w.well, message: `plate ${plate} well ${w.well} site ${w.site}: ${file} ${why}; site skipped`, severity: 'warning' });
-      const b = (db.prepare('SELECT data FROM site_arrays WHERE site_id = ?').get(w.siteId) as { data: Buffer }).data;
-      const raw = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+      const raw = readRaw(db, w.siteId);
       const n = size * size;
       CHANNELS.forEach((_, ch) => illumAcc[ch].remove(raw.subarray(ch * n, (ch + 1) * n)));
       del.run(w.siteId);
@@ -329,11 +341,7 @@ async function correctAndFinish(
   plate: string,
 ): Promise<FinishResult> {
   const n = size * size;
-  const getArr = db.prepare('SELECT data FROM site_arrays WHERE site_id = ?');
-  const read = (id: number) => {
-    const b = (getArr.get(id) as { data: Buffer }).data;
-    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  };
+  const read = (id: number) => readRaw(db, id);
   const illum = acc.map((a) => a.finish());
   const insIllum = db.prepare('INSERT INTO illumination (plate_id, channel, size, data) VALUES (?, ?, ?, ?)');
   CHANNELS.forEach((c, i) => insIllum.run(plateId, c, size, Buffer.from(illum[i].buffer)));
@@ -372,7 +380,7 @@ async function correctAndFinish(
   const bitDepth = effectiveBitDepth(storedBits, maxValue);
   const ceiling = 2 ** bitDepth - 1;
 
-  const upd = db.prepare('UPDATE site_arrays SET data = ? WHERE site_id = ?');
+  const insArray = db.prepare('INSERT INTO site_arrays (site_id, size, data) VALUES (?, ?, ?)');
   const updSite = db.prepare('UPDATE sites SET qc_saturation = ?, qc_foreground = ?, qc_flags = ? WHERE id = ?');
   const insThumb = db.prepare('INSERT OR REPLACE INTO well_thumbnails (well_id, png) VALUES ((SELECT well_id FROM sites WHERE id = ?), ?)');
   const thumbDone = new Set<string>();
@@ -393,7 +401,7 @@ async function correctAndFinish(
         u16[o] = Math.round(v * 65535);
       }
     });
-    upd.run(Buffer.from(u16.buffer), w.siteId);
+    insArray.run(w.siteId, size, Buffer.from(u16.buffer));
     let above = 0;
     for (let i = 0; i < n; i++) if (scaled[i] > 0.2) above++;
     fg.push(above / n);
