@@ -1,7 +1,7 @@
 // Substructure queries typed by a user: SMILES or SMARTS. One place parses them and owns the query
 // molecule's lifetime (like withMol does for molecules), so depictions and searches agree on what a
 // query means.
-import { getRDKit } from './rdkit.js';
+import { getRDKit, parseOrNull, tooLargeReason } from './rdkit.js';
 import { InputError } from '../types.js';
 
 type RDKitModule = Awaited<ReturnType<typeof getRDKit>>;
@@ -43,12 +43,14 @@ function pickReason(lines: string[]): string | null {
 export async function withQuery<T>(text: string, f: (q: QueryMol, parsed: ParsedQuery) => T | Promise<T>): Promise<T> {
   const query = text.trim();
   if (!query) throw new InputError('empty substructure query: type a SMILES or SMARTS');
-  const { value: asSmiles } = await withErrorLog((R) => R.get_mol(query));
+  const large = tooLargeReason(query);
+  if (large) throw new InputError(`substructure query "${query.slice(0, 60)}${query.length > 60 ? '…' : ''}": ${large}`);
+  const { value: asSmiles } = await withErrorLog((R) => parseOrNull(() => R.get_mol(query)));
   let q: QueryMol | null = asSmiles && asSmiles.is_valid() ? asSmiles : null;
   if (asSmiles && !q) asSmiles.delete();
   let as: ParsedQuery['as'] = 'smiles';
   if (!q) {
-    const { value, error } = await withErrorLog((R) => R.get_qmol(query));
+    const { value, error } = await withErrorLog((R) => parseOrNull(() => R.get_qmol(query)));
     if (!value || !value.is_valid() || value.get_num_atoms() === 0) {
       value?.delete();
       throw new InputError(`invalid SMARTS/SMILES "${query}": ${error ?? 'RDKit could not parse it'}`);

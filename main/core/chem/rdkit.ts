@@ -18,14 +18,58 @@ export function stripCxExtensions(smiles: string): string {
 type Mol = NonNullable<ReturnType<RDKitModule['get_mol']>>;
 
 /**
- * Parse `smiles` and run `f` on the molecule; null when it does not parse. The mol is always deleted
- * (the WASM heap leaks otherwise).
+ * The most heavy atoms a structure may have. RDKit MinimalLib runs on a fixed WASM stack: parsing a
+ * chain of ~1,000 atoms, or a Morgan fingerprint of ~600, overflows it ("memory access out of
+ * bounds"), and the module is unusable for the rest of the process. Screening compounds have
+ * well under 150; peptides and PROTACs fit too.
+ */
+export const MAX_ATOMS = 300;
+
+/**
+ * An upper bound on the atoms of a SMILES/SMARTS, from the text alone (before RDKit sees it): a
+ * bracket atom counts 1, every other letter 1 (so Cl counts 2).
+ */
+export function atomCountBound(smiles: string): number {
+  let n = 0;
+  let depth = 0;
+  for (let i = 0; i < smiles.length; i++) {
+    const c = smiles.charCodeAt(i);
+    if (c === 91) {
+      if (depth++ === 0) n++; // [
+    } else if (c === 93) depth = Math.max(0, depth - 1); // ]
+    else if (depth === 0 && ((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) n++;
+  }
+  return n;
+}
+
+/** Why RDKit must not be given this structure (too many atoms), or null when it may. */
+export function tooLargeReason(smiles: string): string | null {
+  const n = atomCountBound(smiles);
+  return n > MAX_ATOMS ? `structure too large: up to ${n} atoms, at most ${MAX_ATOMS} are supported` : null;
+}
+
+/**
+ * An RDKit parse that may throw a C++ exception (a WebAssembly.Exception, e.g. get_qmol on "C |")
+ * for malformed input: null instead. A trap (RuntimeError, RangeError) is a real crash and is rethrown.
+ */
+export function parseOrNull<T>(parse: () => T | null): T | null {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) throw e;
+    return null;
+  }
+}
+
+/**
+ * Parse `smiles` and run `f` on the molecule; null when it does not parse (or has more than
+ * MAX_ATOMS atoms). The mol is always deleted (the WASM heap leaks otherwise).
  */
 export async function withMol<T>(smiles: string, f: (mol: Mol) => T): Promise<T | null> {
   const RDKit = await getRDKit();
   const s = stripCxExtensions(smiles);
-  if (!s) return null;
-  const mol = RDKit.get_mol(s);
+  if (!s || tooLargeReason(s)) return null;
+  const mol = parseOrNull(() => RDKit.get_mol(s));
   if (!mol) return null;
   try {
     return mol.is_valid() ? f(mol) : null;

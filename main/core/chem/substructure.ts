@@ -2,7 +2,7 @@
 // fingerprints before matching atom by atom, so a query over a screening library's compounds does
 // not parse every molecule again. The library is WASM memory: whoever builds one disposes of it.
 import { withQuery, type ParsedQuery } from './query.js';
-import { getRDKit } from './rdkit.js';
+import { getRDKit, parseOrNull, tooLargeReason } from './rdkit.js';
 
 type RDKitModule = Awaited<ReturnType<typeof getRDKit>>;
 type Library = InstanceType<RDKitModule['SubstructLibrary']>;
@@ -21,7 +21,8 @@ export class StructureLibrary {
     const keys: number[] = [];
     try {
       for (const e of entries) {
-        const i = lib.add_smiles(e.smiles);
+        if (tooLargeReason(e.smiles)) continue;
+        const i = parseOrNull(() => lib.add_smiles(e.smiles)) ?? -1;
         if (i >= 0) keys[i] = e.key;
       }
     } catch (err) {

@@ -82,9 +82,14 @@ async function openCsv(file: string): Promise<TableReader> {
   const parser = () => parse({ delimiter, bom: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: true });
   // Parse the header with the same parser, so quoted names come out right.
   let columns: string[] = [];
-  for await (const rec of pipeFile(file, parser())) {
-    columns = (rec as { record: string[] }).record;
-    break;
+  try {
+    for await (const rec of pipeFile(file, parser())) {
+      columns = (rec as { record: string[] }).record;
+      break;
+    }
+  } catch (e) {
+    // The parser reads ahead: a bad quote on line 2 already fails here.
+    throw new InputError(`${file}: not a readable CSV (${(e as Error).message})`);
   }
   return {
     format: 'csv',

@@ -21,19 +21,20 @@ export function readTable(file: string): { columns: string[]; rows: TableRow[] }
   }
   const firstLine = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length);
   const delimiter = firstLine.includes('\t') ? '\t' : firstLine.split(';').length > firstLine.split(',').length ? ';' : ',';
-  let records: string[][];
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+    // info.lines: the line a record ends on, so rows after blank lines are numbered as an editor shows them.
+    records = parse(text, { delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as typeof records;
   } catch (e) {
     throw new InputError(`${file}: not a readable CSV (${(e as Error).message})`);
   }
   if (!records.length) throw new InputError(`${file}: empty file`);
-  const columns = records[0].map(columnKey);
+  const columns = records[0].record.map(columnKey);
   const rows: TableRow[] = [];
-  for (let i = 1; i < records.length; i++) {
+  for (const { record, info } of records.slice(1)) {
     const values: Record<string, string> = {};
-    columns.forEach((c, j) => (values[c] = records[i][j] ?? ''));
-    rows.push({ line: i + 1, values });
+    columns.forEach((c, j) => (values[c] = record[j] ?? ''));
+    rows.push({ line: info.lines, values });
   }
   return { columns, rows };
 }

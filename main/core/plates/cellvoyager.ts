@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DirIndex, listDir, pickName, readText } from './files.js';
 import { resolveChannelName } from './channels.js';
 import { finishPlate, IMAGE_EXT, type PlateDraft, type RawImage, unmatchedImages } from './plate-build.js';
-import { tryNormaliseWell, wellFromRowCol } from './wells.js';
+import { tryNormaliseWell, tryWellFromRowCol } from './wells.js';
 import { attr, children, findAll, int, parseXml, text, type XmlNode } from './xml.js';
 import { InputError, type ChannelName, type Problem, type ScannedPlate } from '../types.js';
 
@@ -40,7 +40,7 @@ function fromMlf(xml: XmlNode, folder: string, mlf: string, problems: Problem[])
   const out: Rec[] = [];
   for (const r of findAll(xml, 'MeasurementRecord')) {
     const [row, col, field, z, t, ch] = ['Row', 'Column', 'FieldIndex', 'ZIndex', 'TimePoint', 'Ch'].map((k) => int(attr(r, k)));
-    const well = row !== undefined && col !== undefined ? wellFromRowCol(row - 1, col - 1) : undefined;
+    const well = row !== undefined && col !== undefined ? (tryWellFromRowCol(row - 1, col - 1) ?? undefined) : undefined;
     const type = (attr(r, 'Type') ?? 'IMG').toUpperCase();
     const body = text(r) ?? '';
     if (type === 'ERR') {
@@ -49,7 +49,8 @@ function fromMlf(xml: XmlNode, folder: string, mlf: string, problems: Problem[])
     }
     if (type !== 'IMG') continue;
     if (!well || field === undefined || ch === undefined || !body) {
-      problems.push({ file: mlf, message: `record "${body}" lacks Row/Column/FieldIndex/Ch; skipped`, severity: 'warning' });
+      const why = row !== undefined && col !== undefined && !well ? `Row ${row}, Column ${col} is not a well position` : 'lacks Row/Column/FieldIndex/Ch';
+      problems.push({ file: mlf, message: `record "${body}" ${why}; skipped`, severity: 'warning' });
       continue;
     }
     out.push({ file: path.join(folder, body), well, field, z: z ?? 1, t: t ?? 1, ch });

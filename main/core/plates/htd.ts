@@ -24,8 +24,9 @@ export function htdPlateName(file: string): string {
 export function parseHtd(text: string, file: string): Htd {
   const kv = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*"([^"]+)"\s*,\s*(.*?)\s*$/.exec(line);
-    if (m) kv.set(m[1].trim().toLowerCase(), m[2].replace(/^"(.*)"$/, '$1').trim());
+    // (.*) then trim(): a lazy (.*?)\s*$ took quadratic time on a long run of spaces inside a value.
+    const m = /^\s*"([^"]+)"\s*,(.*)$/.exec(line);
+    if (m) kv.set(m[1].trim().toLowerCase(), m[2].trim().replace(/^"(.*)"$/, '$1').trim());
   }
   const num = (k: string) => {
     const n = Number(kv.get(k));

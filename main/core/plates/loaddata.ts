@@ -97,7 +97,13 @@ function localPath(value: string, base: string, where: string): string {
         `then point the CSV at the local copies (FileName_/PathName_ columns, plain paths or file:// URLs)`,
     );
   }
-  if (/^file:/i.test(value)) return fileURLToPath(value);
+  if (/^file:/i.test(value)) {
+    try {
+      return fileURLToPath(value);
+    } catch (e) {
+      throw new InputError(`${where}: ${value} is not a usable file URL (${(e as Error).message})`);
+    }
+  }
   return path.resolve(base, value);
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DirIndex, listDir, pickName, readText } from './files.js';
 import { finishPlate, IMAGE_EXT, type PlateDraft, type RawImage, unmatchedImages } from './plate-build.js';
-import { wellFromRowCol } from './wells.js';
+import { tryWellFromRowCol, wellFromRowCol } from './wells.js';
 import { attr, child, children, int, parseXml, text, type XmlNode } from './xml.js';
 import { InputError, type ChannelName, type Problem, type ScannedPlate } from '../types.js';
 
@@ -31,10 +31,15 @@ function metresToUm(value: string | undefined, unit: string | undefined): number
   return Number(um.toPrecision(6));
 }
 
-function imageUrl(url: string, dir: string): string {
-  if (/^file:\/\//i.test(url)) return fileURLToPath(url);
-  // Harmony servers write http URLs; the exported files sit next to the index under the same name.
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return path.join(dir, path.basename(new URL(url).pathname));
+/** The file an index URL names, or null when it is not a usable URL (file://host/… off Windows, http:// with no path). */
+function imageUrl(url: string, dir: string): string | null {
+  try {
+    if (/^file:\/\//i.test(url)) return fileURLToPath(url);
+    // Harmony servers write http URLs; the exported files sit next to the index under the same name.
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return path.join(dir, path.basename(new URL(url).pathname));
+  } catch {
+    return null;
+  }
   return path.isAbsolute(url) ? url : path.join(dir, url);
 }
 
@@ -63,14 +68,23 @@ function readIndex(xml: XmlNode, indexFile: string, problems: Problem[]) {
       problems.push({ file: indexFile, message: `image entry ${text(img, 'id') ?? url ?? '?'} lacks URL/Row/Col/FieldID/ChannelID; skipped`, severity: 'warning' });
       continue;
     }
+    if (!tryWellFromRowCol(row - 1, col - 1)) {
+      problems.push({ file: indexFile, message: `image entry ${text(img, 'id') ?? url}: Row ${row}, Col ${col} is not a well position; skipped`, severity: 'warning' });
+      continue;
+    }
+    const file = imageUrl(url, dir);
+    if (!file) {
+      problems.push({ file: indexFile, message: `image entry ${text(img, 'id') ?? url}: URL "${url}" names no file; skipped`, severity: 'warning' });
+      continue;
+    }
     const state = text(img, 'State');
     if (state && state.toLowerCase() !== 'ok') {
-      problems.push({ file: imageUrl(url, dir), message: `Harmony marks this image "${state}"; skipped`, severity: 'warning' });
+      problems.push({ file, message: `Harmony marks this image "${state}"; skipped`, severity: 'warning' });
       continue;
     }
     const chName = text(img, 'ChannelName');
     if (chName && !names[`ch${ch}`]) names[`ch${ch}`] = chName;
-    entries.push({ file: imageUrl(url, dir), row, col, field, plane: int(text(img, 'PlaneID')) ?? 1, timepoint: int(text(img, 'TimepointID')) ?? 0, channel: `ch${ch}` });
+    entries.push({ file, row, col, field, plane: int(text(img, 'PlaneID')) ?? 1, timepoint: int(text(img, 'TimepointID')) ?? 0, channel: `ch${ch}` });
   }
   return { plateId: text(plate, 'PlateID'), rows: int(text(plate, 'PlateRows')), cols: int(text(plate, 'PlateColumns')), names, pixelSizeUm, entries };
 }
@@ -85,6 +99,10 @@ function fromFileNames(dir: string, files: string[], problems: Problem[]): Entry
       continue;
     }
     const [row, col, field, plane, ch, sk] = m.slice(1, 7).map(Number);
+    if (!tryWellFromRowCol(row - 1, col - 1)) {
+      problems.push({ file: path.join(dir, f), message: `row ${row}, column ${col} is not a well position (they start at r01c01); file ignored`, severity: 'warning' });
+      continue;
+    }
     entries.push({ file: path.join(dir, f), row, col, field, plane, timepoint: sk, channel: `ch${ch}` });
   }
   unmatchedImages(unmatched, 'Harmony (r01c01f01p01-ch1sk1fk1fl1.tiff)', problems);

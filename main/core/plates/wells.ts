@@ -39,7 +39,19 @@ export function wellPosition(well: string): { row: number; col: number } {
   return { row: rowIndex(m[1]), col: Number(m[2]) - 1 };
 }
 
+/** Rows A…ZZ and columns 1…999: what a well name (and so the project) can hold. */
+export const MAX_ROWS = 26 + 26 * 26;
+export const MAX_COLS = 999;
+
+/** Canonical name of the well at 0-based row/col; InputError when no well name can say it (row/col outside A…ZZ, 1…999). */
 export function wellFromRowCol(row: number, col: number): string {
+  const well = tryWellFromRowCol(row, col);
+  if (!well) throw new InputError(`row ${row + 1}, column ${col + 1} is not a well position (rows 1–${MAX_ROWS}, columns 1–${MAX_COLS})`);
+  return well;
+}
+
+export function tryWellFromRowCol(row: number, col: number): string | null {
+  if (!Number.isInteger(row) || !Number.isInteger(col) || row < 0 || col < 0 || row >= MAX_ROWS || col >= MAX_COLS) return null;
   return `${rowLetters(row)}${String(col + 1).padStart(2, '0')}`;
 }
 
