@@ -39,7 +39,8 @@ describe('checkpoints', () => {
     saveCheckpoint(d, ck(50));
     expect(fs.readdirSync(d).sort()).toEqual(['latest.json', 'step-00000050.ckpt']);
     expect(loadLatestCheckpoint(d)!.step).toBe(50);
-    fs.writeFileSync(path.join(d, 'step-00000070.ckpt.tmp-999999999'), 'torn by kill -9');
+    // What writeFileAtomic leaves when its process (pid 999999999, long gone) is killed before the rename.
+    fs.writeFileSync(path.join(d, '.step-00000070.ckpt.999999999.0badf00d.tmp'), 'torn by kill -9');
     saveCheckpoint(d, ck(60));
     expect(fs.readdirSync(d).sort()).toEqual(['latest.json', 'step-00000050.ckpt', 'step-00000060.ckpt']);
   });
