@@ -4,32 +4,12 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { openProject } from '../../main/core/db/open.js';
 import { ingestFolder } from '../../main/core/ingest/ingest.js';
+import { drawSite } from './draw-site.js';
 
 const SIDE = 1080;
 const WELLS = ['B', 'C', 'D', 'E'].flatMap((r) => ['02', '03', '04', '05', '06', '07'].map((c) => r + c));
 const SITES = 4;
 const WAVES = ['Hoechst 33342', 'Concanavalin A', 'SYTO 14', 'Phalloidin', 'MitoTracker Deep Red'];
-
-/** Cell-like 16-bit content (blobs on a background with noise), so decode and QC see realistic data. */
-function drawSite(seed: number, channel: number): Uint16Array {
-  let s = seed * 7919 + channel * 104729;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const img = new Uint16Array(SIDE * SIDE);
-  for (let i = 0; i < img.length; i++) img[i] = 300 + ((i * 2654435761) >>> 24);
-  for (let c = 0; c < 120; c++) {
-    const cx = rnd() * SIDE;
-    const cy = rnd() * SIDE;
-    const r = 12 + rnd() * 10;
-    const amp = 2000 + rnd() * 6000 * (channel + 1);
-    for (let y = Math.max(0, Math.floor(cy - r)); y < Math.min(SIDE, cy + r); y++) {
-      for (let x = Math.max(0, Math.floor(cx - r)); x < Math.min(SIDE, cx + r); x++) {
-        const d2 = ((x - cx) ** 2 + (y - cy) ** 2) / (r * r);
-        if (d2 < 1) img[y * SIDE + x] = Math.min(65535, img[y * SIDE + x] + amp * (1 - d2));
-      }
-    }
-  }
-  return img;
-}
 
 /** An ImageXpress plate folder of 1080×1080 16-bit uncompressed TIFFs, written once and reused. */
 async function ensurePlate(dir: string): Promise<number> {
@@ -47,7 +27,7 @@ async function ensurePlate(dir: string): Promise<number> {
   for (const well of WELLS) {
     for (let s = 1; s <= SITES; s++) {
       for (let w = 1; w <= 5; w++) {
-        const img = drawSite(k, w);
+        const img = drawSite(SIDE, k, w, { blobs: 120, radius: [12, 10], amplitude: 6000, noiseShift: 24 });
         const uuid = `${(k * 5 + w).toString(16).padStart(8, '0')}-AAAA-4BBB-8CCC-DDDDEEEEFFFF`.toUpperCase();
         await sharp(img, { raw: { width: SIDE, height: SIDE, channels: 1 } })
           .toColourspace('grey16')

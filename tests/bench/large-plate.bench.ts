@@ -11,6 +11,7 @@ import { openProject } from '../../main/core/db/open.js';
 import { ingestFolder } from '../../main/core/ingest/ingest.js';
 import { wellSites } from '../../main/core/plates/well-sites.js';
 import { TileRenderer } from '../../main/core/images/tiles.js';
+import { drawSite } from './draw-site.js';
 
 const SIDE = Number(process.env.MICON_BENCH_LARGE_SIDE ?? 128);
 const ROWS = 32;
@@ -18,25 +19,6 @@ const COLS = 48;
 const SITES = 9;
 const WAVES = ['Hoechst 33342', 'Concanavalin A', 'SYTO 14', 'Phalloidin', 'MitoTracker Deep Red'];
 const rowName = (r: number) => (r < 26 ? String.fromCharCode(65 + r) : `A${String.fromCharCode(65 + r - 26)}`);
-
-function drawSite(seed: number, channel: number): Uint16Array {
-  let s = (seed * 7919 + channel * 104729) >>> 0;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const img = new Uint16Array(SIDE * SIDE);
-  for (let i = 0; i < img.length; i++) img[i] = 300 + ((i * 2654435761) >>> 26);
-  for (let c = 0; c < 8; c++) {
-    const cx = rnd() * SIDE;
-    const cy = rnd() * SIDE;
-    const r = SIDE / 20 + rnd() * (SIDE / 20);
-    const amp = 2000 + rnd() * 3000 * (channel + 1);
-    for (let y = Math.max(0, Math.floor(cy - r)); y < Math.min(SIDE, cy + r); y++)
-      for (let x = Math.max(0, Math.floor(cx - r)); x < Math.min(SIDE, cx + r); x++) {
-        const d2 = ((x - cx) ** 2 + (y - cy) ** 2) / (r * r);
-        if (d2 < 1) img[y * SIDE + x] = Math.min(65535, img[y * SIDE + x] + amp * (1 - d2));
-      }
-  }
-  return img;
-}
 
 async function ensurePlate(dir: string): Promise<number> {
   const plate = 'LARGE1536';
@@ -57,7 +39,7 @@ async function ensurePlate(dir: string): Promise<number> {
       for (let s = 1; s <= SITES; s++, k++)
         for (let w = 1; w <= 5; w++) {
           const file = path.join(tp, `${plate}_${well}_s${s}_w${w}.tif`);
-          pending.push(sharp(drawSite(k, w), { raw: { width: SIDE, height: SIDE, channels: 1 } }).toColourspace('grey16').tiff({ compression: 'none' }).toFile(file));
+          pending.push(sharp(drawSite(SIDE, k, w, { blobs: 8, radius: [SIDE / 20, SIDE / 20], amplitude: 3000, noiseShift: 26 }), { raw: { width: SIDE, height: SIDE, channels: 1 } }).toColourspace('grey16').tiff({ compression: 'none' }).toFile(file));
           if (pending.length >= 64) await Promise.all(pending.splice(0));
         }
       if ((r * COLS + c) % 256 === 0) process.stderr.write(`bench large-plate: writing well ${r * COLS + c + 1}/${ROWS * COLS}\n`);

@@ -1,5 +1,6 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import type { IngestPreview, PlateSummary } from '../../../../main/core/api/contract';
+import type { IngestSummary } from '../../../../main/core/ingest/ingest';
 import { getApi } from '../../api';
 import { ProgressBar } from '../../components/ProgressBar';
 import { errorMessage } from '../../errors';
@@ -20,18 +21,7 @@ interface Choice {
   channels?: Record<string, Channel>;
 }
 
-interface IngestResult {
-  plates: number;
-  wells: number;
-  sites: number;
-  images: number;
-  compounds: number;
-  controls: number;
-  replaced: string[];
-  refused: string[];
-  seconds: number;
-  problems: { file?: string; well?: string; row?: number; message: string; severity: 'warning' | 'error' }[];
-}
+type IngestResult = IngestSummary;
 
 export function ImportPanel({ plates, startDir, choose }: { plates: PlateSummary[] | null; startDir: string | null; choose(c: Chooser): void }) {
   const api = getApi();
