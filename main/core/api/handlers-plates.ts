@@ -112,6 +112,11 @@ export function listWells(db: DB, plateId: number): WellSummary[] {
     pertType: (r.pert_type as string | null) ?? null,
     sites: r.sites as number,
     qcFlags: r.flags ? [...new Set(String(r.flags).split(',').filter(Boolean))] : [],
-    thumbnail: r.png ? `data:image/png;base64,${Buffer.from(r.png as Uint8Array).toString('base64')}` : null,
+    thumbnail: r.png ? thumbnailUrl(r.png as Uint8Array) : null,
   }));
+}
+
+/** A well thumbnail as the page shows it (a data URL; the CSP allows data: images). */
+export function thumbnailUrl(png: Uint8Array): string {
+  return `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
 }

@@ -3,6 +3,7 @@ import { smilesFeatureSets } from '../search/counterfactual.js';
 import { featureSetChoices, profileMap, type ProfileMap } from '../search/profile-map.js';
 import { runQuery } from '../search/query.js';
 import type { HandlersOf } from './contract.js';
+import { thumbnailUrl } from './handlers-plates.js';
 import type { searchRequests } from './contract-search.js';
 import type { ProjectSession } from './session.js';
 
@@ -18,7 +19,7 @@ export function searchHandlers(session: ProjectSession): HandlersOf<typeof searc
       return {
         thumbnails: wellIds.map((id) => {
           const r = get.get(id) as { png: Buffer } | undefined;
-          return r ? `data:image/png;base64,${Buffer.from(r.png).toString('base64')}` : null;
+          return r ? thumbnailUrl(r.png) : null;
         }),
       };
     },
