@@ -2,6 +2,7 @@
 import { benchIngest } from './ingest.bench.js';
 import { benchLargePlate } from './large-plate.bench.js';
 import { benchSearch } from './search.bench.js';
+import { benchSiteFeatures } from './site-features.bench.js';
 import { benchEmbed, benchTrain } from './train-embed.bench.js';
 
 const parts: Record<string, () => Promise<object>> = {
@@ -10,6 +11,7 @@ const parts: Record<string, () => Promise<object>> = {
   embed: benchEmbed,
   search: benchSearch,
   'large-plate': benchLargePlate,
+  features: benchSiteFeatures,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
