@@ -40,6 +40,8 @@ export interface IngestSummary {
   replaced: string[];
   /** Plates refused whole (nothing of them written). */
   refused: string[];
+  /** Per plate: which instrument channel became which Cell Painting channel, and by which rule. */
+  channelMappings: { plate: string; mapping: string }[];
   seconds: number;
 }
 
@@ -70,7 +72,8 @@ export async function ingestFolder(db: DB, folder: string, opts: IngestOptions =
     layout: scan.layout,
     problems,
     replaced: [],
-    refused: [],
+    refused: [...(scan.refused ?? [])],
+    channelMappings: scan.plates.filter((p) => p.channelMapping).map((p) => ({ plate: p.name, mapping: p.channelMapping! })),
     seconds: 0,
   };
   const compoundsSeen = new Set<string>();
@@ -148,9 +151,8 @@ async function ingestPlate(db: DB, plate: ScannedPlate, ctx: PlateContext): Prom
     }
   }
   if (!grouped.sites.length) {
-    throw new InputError(`plate ${plate.name} (${plate.folder}): no complete 5-channel site; plate not imported`, [
-      { file: plate.folder, message: `plate ${plate.name}: no complete 5-channel site; plate not imported`, severity: 'error' },
-    ]);
+    const msg = `plate ${plate.name} (${plate.folder}): no complete 5-channel site (${grouped.incomplete} site(s) lack channels, see the warnings per well and site); plate not imported`;
+    throw new InputError(msg, [{ file: plate.folder, message: msg, severity: 'error' }]);
   }
   const compounds = await resolveCompounds(entries, problems, ctx.platemap?.file);
   const fmt = plate.rows && plate.cols ? { rows: plate.rows, cols: plate.cols } : plateFormat([...imagedWells]);
