@@ -1,31 +1,31 @@
 // Small image primitives shared by the hand-crafted feature modules. Images are float [y][x] in [0, 1].
 
-/** Mean over a (2r+1)² window; the window shrinks at the border so edges are not darkened. */
-export function boxBlur(src: Float32Array, size: number, r: number, out: Float32Array = new Float32Array(src.length), tmp: Float32Array = new Float32Array(src.length)): Float32Array {
-  const prefix = new Float64Array(size + 1);
-  const lo = new Int32Array(size);
-  const hi = new Int32Array(size);
-  const inv = new Float64Array(size);
-  for (let x = 0; x < size; x++) {
+/** Mean over a (2r+1)² window of a w×h image; the window shrinks at the border so edges are not darkened. */
+export function boxBlur(src: Float32Array, w: number, h: number, r: number, out: Float32Array = new Float32Array(src.length), tmp: Float32Array = new Float32Array(src.length)): Float32Array {
+  const prefix = new Float64Array(w + 1);
+  const lo = new Int32Array(w);
+  const hi = new Int32Array(w);
+  const inv = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
     lo[x] = Math.max(0, x - r);
-    hi[x] = Math.min(size, x + r + 1);
+    hi[x] = Math.min(w, x + r + 1);
     inv[x] = 1 / (hi[x] - lo[x]);
   }
-  for (let y = 0; y < size; y++) {
-    const row = y * size;
-    for (let x = 0; x < size; x++) prefix[x + 1] = prefix[x] + src[row + x];
-    for (let x = 0; x < size; x++) tmp[row + x] = (prefix[hi[x]] - prefix[lo[x]]) * inv[x];
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) prefix[x + 1] = prefix[x] + src[row + x];
+    for (let x = 0; x < w; x++) tmp[row + x] = (prefix[hi[x]] - prefix[lo[x]]) * inv[x];
   }
   // Vertical pass as a sliding window of whole rows: row-major memory access instead of strided columns.
-  const colSum = new Float64Array(size);
-  for (let y = 0; y < Math.min(r, size); y++) for (let x = 0; x < size; x++) colSum[x] += tmp[y * size + x];
-  for (let y = 0; y < size; y++) {
+  const colSum = new Float64Array(w);
+  for (let y = 0; y < Math.min(r, h); y++) for (let x = 0; x < w; x++) colSum[x] += tmp[y * w + x];
+  for (let y = 0; y < h; y++) {
     const add = y + r;
-    if (add < size) for (let x = 0, o = add * size; x < size; x++) colSum[x] += tmp[o + x];
+    if (add < h) for (let x = 0, o = add * w; x < w; x++) colSum[x] += tmp[o + x];
     const drop = y - r - 1;
-    if (drop >= 0) for (let x = 0, o = drop * size; x < size; x++) colSum[x] -= tmp[o + x];
-    const w = inv[y];
-    for (let x = 0, o = y * size; x < size; x++) out[o + x] = colSum[x] * w;
+    if (drop >= 0) for (let x = 0, o = drop * w; x < w; x++) colSum[x] -= tmp[o + x];
+    const wt = 1 / (Math.min(h, y + r + 1) - Math.max(0, y - r));
+    for (let x = 0, o = y * w; x < w; x++) out[o + x] = colSum[x] * wt;
   }
   return out;
 }
