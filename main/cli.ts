@@ -52,7 +52,7 @@ program
   .option('--batch <name>', 'batch for plates not in --plate-meta')
   .option('--plate-meta <csv>', 'plate → source, batch, replicate')
   .option('--channels <map>', 'explicit channel mapping when names cannot be resolved, e.g. "1=DNA,2=ER,3=RNA,4=AGP,5=Mito"')
-  .option('--cache-size <px>', 'side of the cached preprocessed array per site', '128')
+  .option('--cache-size <px>', 'side of the cached array per site (thumbnails, heatmaps, CNN input); kept as the project setting (default 64)')
   .option('--json', 'print one JSON object')
   .action(async (folder, o) => {
     await runIngest(folder, o);

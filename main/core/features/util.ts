@@ -87,14 +87,15 @@ export function histPercentiles(h: Uint32Array, n: number, qs: readonly number[]
  * Pearson correlation of every pair of images over the pixels where mask is set (all pixels without a mask),
  * in one pass; a pair involving a flat image gets 0. Returns the upper triangle row by row.
  */
-export function pearsonPairs(imgs: Float32Array[], mask?: Uint8Array): number[] {
+export function pearsonPairs(imgs: Float32Array[], mask?: Uint8Array, step = 1): number[] {
   const C = imgs.length;
   const s = new Float64Array(C);
   const sp = new Float64Array(C * C);
   const v = new Float64Array(C);
   let n = 0;
   const len = imgs[0].length;
-  for (let i = 0; i < len; i++) {
+  // Every `step`-th pixel: on full fields a sample of half a million pixels fixes r to the third decimal.
+  for (let i = 0; i < len; i += step) {
     if (mask && !mask[i]) continue;
     n++;
     for (let a = 0; a < C; a++) {

@@ -2,7 +2,7 @@
 // features for every site, every trained model's ONNX image side through onnxruntime, then
 // normalised well profiles for each feature set. Progress per stage; cancellable between stages.
 import type { DB } from '../db/open.js';
-import { embedHandcrafted } from '../embeddings/handcrafted.js';
+import { embedHandcrafted, refreshHandcrafted } from '../embeddings/handcrafted.js';
 import type { ModelEmbedding } from '../embeddings/models.js';
 import { buildAllProfiles, type ProfileSummary } from '../embeddings/profiles.js';
 import { InputError } from '../types.js';
@@ -20,6 +20,12 @@ export async function embedAll(db: DB, opts: { onProgress?: (p: Progress) => voi
   const label = opts.label ?? 'project';
   if (!(db.prepare('SELECT COUNT(*) n FROM site_arrays').get() as { n: number }).n) throw new InputError(`${label}: no ingested sites to embed; run micon ingest first`);
   const t0 = performance.now();
+  // Vectors of an older feature version (or none) are computed from the original images first.
+  const refreshed = await refreshHandcrafted(db, { signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'handcrafted', done, total }) });
+  if (refreshed.failed.length) {
+    const f = refreshed.failed;
+    throw new InputError(`${label}: hand-crafted features could not be computed for ${f.length} site(s): ${f.slice(0, 3).map((x) => x.message).join('; ')}${f.length > 3 ? '; …' : ''}`);
+  }
   const handcrafted = embedHandcrafted(db, { signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'handcrafted', done, total }) });
   throwIfCancelled(signal);
   const trained = (db.prepare("SELECT COUNT(*) n FROM models WHERE onnx IS NOT NULL AND status = 'trained'").get() as { n: number }).n;

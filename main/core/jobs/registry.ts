@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { openProject } from '../db/open.js';
-import { embedHandcrafted, HANDCRAFTED } from '../embeddings/handcrafted.js';
+import { embedHandcrafted, HANDCRAFTED, refreshHandcrafted } from '../embeddings/handcrafted.js';
 import { featureSetByName, featureSets } from '../embeddings/store.js';
 import { ingestFolder } from '../ingest/ingest.js';
 import { InputError, type ChannelName } from '../types.js';
@@ -70,6 +70,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
       // The feature head trains on hand-crafted features; computing them here (rather than inside
       // train()) makes that stage visible and cancellable.
       if (p.encoder === 'features' && (p.featureSource ?? HANDCRAFTED) === HANDCRAFTED && !featureSetByName(db, HANDCRAFTED)) {
+        await refreshHandcrafted(db, { signal: ctx.signal, onProgress: (done, total) => ctx.progress({ stage: 'handcrafted', done, total }) });
         embedHandcrafted(db, { signal: ctx.signal, onProgress: (done, total) => ctx.progress({ stage: 'handcrafted', done, total }) });
       }
       throwIfCancelled(ctx.signal);
