@@ -5,6 +5,8 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { openProject } from '../../../../main/core/db/open.js';
+import { embedHandcrafted } from '../../../../main/core/embeddings/handcrafted.js';
+import { HANDCRAFTED_VERSION, handcraftedFeatureNames } from '../../../../main/core/features/handcrafted.js';
 import { ingestFolder } from '../../../../main/core/ingest/ingest.js';
 import { parseChannelOption } from '../../../../main/core/plates/channels.js';
 import { InputError } from '../../../../main/core/types.js';
@@ -54,6 +56,13 @@ describe('real instrument folders', () => {
     const plate = db.prepare('SELECT image_width w, image_height h, pixel_size_um px, bit_depth b FROM plates').get() as { w: number; h: number; px: number; b: number };
     expect(plate).toMatchObject({ w: 1080, h: 1080, b: 16 });
     expect(plate.px).toBeCloseTo(0.598, 3);
+    // Features were computed at ingest from the full-resolution planes: its 4 nuclei (careful count in
+    // tests/fixtures/realdata-nuclei), not pieces of the cytoplasmic Hoechst this field also shows.
+    const hc = db.prepare('SELECT version, scale, nucleus_px, vec FROM site_handcrafted').get() as { version: string; scale: number; nucleus_px: number; vec: Buffer };
+    expect(hc.version).toBe(HANDCRAFTED_VERSION);
+    const vec = new Float32Array(hc.vec.buffer.slice(hc.vec.byteOffset, hc.vec.byteOffset + hc.vec.byteLength));
+    expect(vec[handcraftedFeatureNames().indexOf('nuc_count')]).toBe(4);
+    expect(embedHandcrafted(db).sites).toBe(1);
     // The expected-LoadData CSV beside the index is reported, never imported.
     expect(s.problems.some((p) => p.file?.endsWith('pe2loaddata_expected_load_data.csv') && /not imported/.test(p.message))).toBe(true);
     db.close();
