@@ -52,9 +52,10 @@ function foreground(dna: Float32Array, w: number, h: number, d: number): { mask:
   const blocks = blockMax(s, w, h, b);
   const local = maxFilter(blocks, bw, Math.ceil(h / b), Math.max(1, Math.round(d / 2 / b)));
   const mask = new Uint8Array(s.length);
+  const col = Int32Array.from({ length: w }, (_, x) => (x / b) | 0);
   for (let y = 0; y < h; y++) {
     const row = ((y / b) | 0) * bw;
-    for (let x = 0, i = y * w; x < w; x++, i++) mask[i] = s[i] > thr && s[i] > HALF_MAX * local[row + ((x / b) | 0)] ? 1 : 0;
+    for (let x = 0, i = y * w; x < w; x++, i++) mask[i] = s[i] > thr && s[i] > HALF_MAX * local[row + col[x]] ? 1 : 0;
   }
   return { mask, smooth: s };
 }
@@ -62,10 +63,11 @@ function foreground(dna: Float32Array, w: number, h: number, d: number): { mask:
 function blockMax(img: Float32Array, w: number, h: number, b: number): Float32Array {
   const bw = Math.ceil(w / b);
   const out = new Float32Array(bw * Math.ceil(h / b)).fill(-Infinity);
+  const col = Int32Array.from({ length: w }, (_, x) => (x / b) | 0);
   for (let y = 0; y < h; y++) {
     const row = ((y / b) | 0) * bw;
     for (let x = 0, i = y * w; x < w; x++, i++) {
-      const k = row + ((x / b) | 0);
+      const k = row + col[x];
       if (img[i] > out[k]) out[k] = img[i];
     }
   }
@@ -82,11 +84,12 @@ function subtractBackground(img: Float32Array, w: number, h: number, d: number):
   const bw = Math.ceil(w / b);
   const bh = Math.ceil(h / b);
   const blockMin = new Float32Array(bw * bh).fill(Infinity);
+  const col = Int32Array.from({ length: w }, (_, x) => (x / b) | 0);
   for (let y = 0; y < h; y++) {
     const by = ((y / b) | 0) * bw;
-    for (let x = 0; x < w; x++) {
-      const v = img[y * w + x];
-      const k = by + ((x / b) | 0);
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      const v = img[i];
+      const k = by + col[x];
       if (v < blockMin[k]) blockMin[k] = v;
     }
   }
@@ -95,19 +98,32 @@ function subtractBackground(img: Float32Array, w: number, h: number, d: number):
   const eroded = maxFilter(neg, bw, bh, k).map((v) => -v);
   const opened = maxFilter(eroded, bw, bh, k);
   const bg = boxBlur(opened, bw, bh, k);
+  // Bilinear weights per column and per row, computed once (not per pixel).
+  const axis = (len: number, blocks: number) => {
+    const i0 = new Int32Array(len);
+    const i1 = new Int32Array(len);
+    const t = new Float32Array(len);
+    for (let p = 0; p < len; p++) {
+      const fp = Math.min(blocks - 1, Math.max(0, (p + 0.5) / b - 0.5));
+      i0[p] = Math.floor(fp);
+      i1[p] = Math.min(blocks - 1, i0[p] + 1);
+      t[p] = fp - i0[p];
+    }
+    return { i0, i1, t };
+  };
+  const ax = axis(w, bw);
+  const ay = axis(h, bh);
   const out = new Float32Array(w * h);
+  const rowA = new Float32Array(bw);
   for (let y = 0; y < h; y++) {
-    const fy = Math.min(bh - 1, Math.max(0, (y + 0.5) / b - 0.5));
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(bh - 1, y0 + 1);
-    const ty = fy - y0;
-    for (let x = 0; x < w; x++) {
-      const fx = Math.min(bw - 1, Math.max(0, (x + 0.5) / b - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(bw - 1, x0 + 1);
-      const tx = fx - x0;
-      const v = (bg[y0 * bw + x0] * (1 - tx) + bg[y0 * bw + x1] * tx) * (1 - ty) + (bg[y1 * bw + x0] * (1 - tx) + bg[y1 * bw + x1] * tx) * ty;
-      out[y * w + x] = Math.max(0, img[y * w + x] - v);
+    const r0 = ay.i0[y] * bw;
+    const r1 = ay.i1[y] * bw;
+    const ty = ay.t[y];
+    for (let j = 0; j < bw; j++) rowA[j] = bg[r0 + j] * (1 - ty) + bg[r1 + j] * ty;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      const tx = ax.t[x];
+      const v = img[i] - (rowA[ax.i0[x]] * (1 - tx) + rowA[ax.i1[x]] * tx);
+      out[i] = v > 0 ? v : 0;
     }
   }
   return out;

@@ -45,7 +45,8 @@ export function featuresFromPlanes(planes: Plane[], corr: PlateCorrection): Site
   for (const p of planes) {
     if (p.width !== w || p.height !== h) throw new Error(`channel planes differ in size (${p.width}×${p.height} vs ${w}×${h})`);
   }
-  const dnaNative = correctedPlane(planes[0], 1, corr, 0).float;
+  const dnaNative0 = correctedPlane(planes[0], 1, corr, 0);
+  const dnaNative = dnaNative0.float;
   const prior = corr.pixelSizeUm ? NUCLEUS_UM / corr.pixelSizeUm : undefined;
   const nucleusPx = estimateNucleusDiameter(dnaNative.data, dnaNative.w, dnaNative.h, prior);
   const f = Math.max(1, Math.floor(nucleusPx / MIN_NUCLEUS_PX));
@@ -53,9 +54,9 @@ export function featuresFromPlanes(planes: Plane[], corr: PlateCorrection): Site
   const hh = Math.floor(h / f);
   const n = ww * hh;
   const site = new Uint16Array(CHANNELS.length * n);
-  let dna: Float32Array | undefined = f === 1 ? dnaNative.data : undefined;
+  let dna: Float32Array | undefined;
   for (let c = 0; c < CHANNELS.length; c++) {
-    const r = correctedPlane(planes[c], f, corr, c);
+    const r = c === 0 && f === 1 ? dnaNative0 : correctedPlane(planes[c], f, corr, c);
     site.set(r.u16, c * n);
     if (c === 0) dna = r.float.data;
   }
@@ -88,6 +89,15 @@ function correctedPlane(p: Plane, f: number, corr: PlateCorrection, c: number): 
   const float = new Float32Array(ww * hh);
   for (let y = 0; y < hh; y++) {
     const ilRow = cy[y] * S;
+    if (f === 1) {
+      // Native resolution (the usual case): no block sums.
+      for (let x = 0, i = y * w; x < ww; x++, i++) {
+        const v = Math.max(0, data[i] / il[ilRow + cx[x]] - low) / span;
+        float[i] = v;
+        u16[i] = v >= 1 ? 65535 : Math.round(v * 65535);
+      }
+      continue;
+    }
     for (let x = 0; x < ww; x++) {
       let s = 0;
       for (let dy = 0; dy < f; dy++) {
