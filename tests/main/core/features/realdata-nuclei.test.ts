@@ -51,6 +51,7 @@ describe('nuclei on real fields, at the image’s own scale', () => {
       const planes: Plane[] = [0, 1, 2, 3, 4].map((c) => decoded[c] ?? { data: new Uint16Array(width * height), width, height });
       const r = featuresFromPlanes(planes, oneSitePlate(planes, f.pixelSizeUm));
       const count = r.vec[names.indexOf('nuc_count')];
+      console.log(`${f.name}: nuc_count ${count} (careful ${f.careful}), nucleus ${r.nucleusPx.toFixed(1)} px, scale 1/${r.scale}`);
       expect(Math.abs(count - f.careful)).toBeLessThanOrEqual(0.15 * f.careful);
       // Native resolution on these 20× fields: nuclei are 20–40 px across, never shrunk below 16.
       expect(r.scale).toBe(1);
