@@ -109,12 +109,11 @@ function dt1(f: Float64Array, n: number, d: Float64Array, v: Int32Array, z: Floa
 }
 
 /** Otsu's threshold of values in [lo, hi] (256 bins); values outside are clamped into the end bins. */
-export function otsuRange(values: Float32Array, lo: number, hi: number, select?: Uint8Array): number {
+export function otsuRange(values: Float32Array, lo: number, hi: number): number {
   const bins = 256;
   const hist = new Float64Array(bins);
   const span = hi - lo || 1;
   for (let i = 0; i < values.length; i++) {
-    if (select && !select[i]) continue;
     hist[Math.min(bins - 1, Math.max(0, Math.floor(((values[i] - lo) / span) * bins)))]++;
   }
   let total = 0;

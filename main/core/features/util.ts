@@ -1,4 +1,5 @@
 // Small image primitives shared by the hand-crafted feature modules. Images are float [y][x] in [0, 1].
+import { otsuRange } from './filters.js';
 
 /** Mean over a (2r+1)² window of a w×h image; the window shrinks at the border so edges are not darkened. */
 export function boxBlur(src: Float32Array, w: number, h: number, r: number, out: Float32Array = new Float32Array(src.length), tmp: Float32Array = new Float32Array(src.length)): Float32Array {
@@ -32,35 +33,7 @@ export function boxBlur(src: Float32Array, w: number, h: number, r: number, out:
 
 /** Otsu's threshold on a 256-bin histogram over [0, 1]; 0 when the image has a single grey level. */
 export function otsu(img: Float32Array): number {
-  const bins = 256;
-  const hist = new Float64Array(bins);
-  for (let i = 0; i < img.length; i++) {
-    const b = Math.min(bins - 1, Math.max(0, Math.floor(img[i] * bins)));
-    hist[b]++;
-  }
-  let total = 0;
-  let sumAll = 0;
-  for (let b = 0; b < bins; b++) {
-    total += hist[b];
-    sumAll += b * hist[b];
-  }
-  let w0 = 0;
-  let sum0 = 0;
-  let best = -1;
-  let bestB = 0;
-  for (let b = 0; b < bins - 1; b++) {
-    w0 += hist[b];
-    sum0 += b * hist[b];
-    const w1 = total - w0;
-    if (w0 === 0 || w1 === 0) continue;
-    const d = sum0 / w0 - (sumAll - sum0) / w1;
-    const between = w0 * w1 * d * d;
-    if (between > best) {
-      best = between;
-      bestB = b;
-    }
-  }
-  return best < 0 ? 0 : (bestB + 1) / bins;
+  return otsuRange(img, 0, 1);
 }
 
 /** 4096-bin histogram of a uint16 channel: plenty of resolution for percentiles without sorting. */
