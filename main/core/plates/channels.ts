@@ -63,6 +63,8 @@ function squash(s: string): string {
 export function resolveChannelName(raw: string): ChannelName | null {
   const s = squash(raw.replace(/^(orig|illum)/i, ''));
   if (!s) return null;
+  // CellProfiler's per-image tables also list the outline images it saved (NucleiOutlines): not stains.
+  if (s.endsWith('outlines')) return null;
   for (const ch of CHANNELS) if (SYNONYMS[ch].includes(s)) return ch;
   // Words of the name ("ER 488", "RNA_SYTO") match any synonym, short ones included.
   const words = raw

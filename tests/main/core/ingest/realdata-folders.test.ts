@@ -100,4 +100,15 @@ describe('real instrument folders', () => {
     expect(msg).toMatch(/no ImageXpress, Opera Phenix\/Operetta, CellVoyager or LoadData CSV plate found/);
     expect(msg).toMatch(/Hoechst\.tif/);
   });
+
+  it.each(['bbbc021-mcf7-moa', 'compound-annotations', 'lincs-a549-SQ00015054', 'singlecell-jump-target2-BR00121431'])(
+    'the profile-table folder %s is refused as an image import, naming the folder and why',
+    async (name) => {
+      const folder = path.join(REALDATA, name);
+      const msg = await refusal(folder);
+      expect(msg.startsWith(`${folder}: `)).toBe(true);
+      // CellProfiler's Image.csv names its images, which are not in the folder; its outline images are no channel.
+      expect(msg).toMatch(name.startsWith('singlecell') ? /no images in them/ : /no ImageXpress, Opera Phenix\/Operetta, CellVoyager or LoadData CSV plate found/);
+    },
+  );
 });

@@ -83,3 +83,11 @@ describe('fluorophore names (JUMP Phenix / CV8000 plates)', () => {
     expect(() => buildChannelMap(['w1'], {}, { '1': 'DNA' }, 'plate P')).toThrow(/^plate P: only 1 channel\(s\) \(w1\) are present, so no site has all five/);
   });
 });
+
+describe('CellProfiler outline images', () => {
+  it('are no channel, whatever stain their name mentions', () => {
+    expect(resolveChannelName('NucleiOutlines')).toBeNull();
+    expect(resolveChannelName('CellOutlines')).toBeNull();
+    expect(resolveChannelName('OrigDNA')).toBe('DNA');
+  });
+});
