@@ -232,11 +232,17 @@ export class SearchIndex {
     if (held) return held.slice();
     const wellId = this.wellIds[row];
     const blob = this.readRow(wellId);
-    if (!blob || blob.byteLength !== this.d * 4) {
-      throw new Error(`feature set ${this.featureSet.name}: the profile of well ${wellId} changed since the search index was built; run the query again`);
-    }
     const v = new Float32Array(this.d);
-    new Uint8Array(v.buffer).set(blob);
+    let same = !!blob && blob.byteLength === this.d * 4;
+    if (same) {
+      new Uint8Array(v.buffer).set(blob!);
+      // The codes and bounds describe the row as it was indexed: a row rewritten since (embed replaces
+      // a set's rows) would make the re-rank wrong, so its norm — summed as at build — must still match.
+      let ss = 0;
+      for (let k = 0; k < this.d; k++) ss += v[k] * v[k];
+      same = Object.is(Math.sqrt(ss), this.norms[row]);
+    }
+    if (!same) throw new Error(`feature set ${this.featureSet.name}: the profile of well ${wellId} changed since the search index was built; run the query again`);
     return v;
   }
 

@@ -191,15 +191,20 @@ describe('the int8 first pass at 700 features', () => {
     }
   });
 
-  it('reads re-ranked rows from the project, and says so when one changed under the index', () => {
+  it('reads re-ranked rows from the project, and refuses one rewritten or deleted since the index was built', () => {
     const fs = featureSetByName(db, 'profiles')!;
     const index = new SearchIndex(fs, db, { threads: 1, nullSample: 0 });
     try {
       expect(Array.from(index.vector(2001))).toEqual(Array.from(rows[2001]));
       const wellId = index.wellIds[2001];
       db.prepare('SAVEPOINT gone').run();
+      const changed = `feature set profiles: the profile of well ${wellId} changed since the search index was built; run the query again`;
+      const other = Float32Array.from(rows[2001], (v, k) => (k === 3 ? v + 0.5 : v));
+      db.prepare('UPDATE well_profiles SET normalized = ? WHERE feature_set_id = ? AND well_id = ?').run(Buffer.from(other.buffer), fs.id, wellId);
+      expect(() => index.vector(2001)).toThrow(changed);
+      expect(() => index.search(rows[2001], 5, { plateOk: null, includeControls: true })).toThrow(changed);
       db.prepare('DELETE FROM well_profiles WHERE feature_set_id = ? AND well_id = ?').run(fs.id, wellId);
-      expect(() => index.vector(2001)).toThrow(`feature set profiles: the profile of well ${wellId} changed since the search index was built; run the query again`);
+      expect(() => index.vector(2001)).toThrow(changed);
       db.prepare('ROLLBACK TO gone').run();
       db.prepare('RELEASE gone').run();
     } finally {
