@@ -140,6 +140,7 @@ async function benchSize(dir: string, wells: number, dim: number): Promise<objec
   }
   const indexMiB = index.kernel.bytes / 2 ** 20;
   const engine = index.kernel.engine;
+  const threads = index.kernel.threads;
   // The scan without WebAssembly SIMD, for comparison (same data, plain-JS kernel), once the first index is dropped.
   clearSearchCache(db);
   const jsIndex = new SearchIndex(fsInfo, db, { engine: 'js' });
@@ -166,6 +167,7 @@ async function benchSize(dir: string, wells: number, dim: number): Promise<objec
       indexMiB: Number(indexMiB.toFixed(1)),
     },
     engine,
+    threads,
     k: K,
     queries: QUERIES,
     latencyMs: {
