@@ -89,8 +89,12 @@ program
 
 program
   .command('embed')
-  .description('embed every site with each trained model and the hand-crafted features; build normalised well profiles')
+  .description('embed every site with each trained model (and its untrained twin) and the hand-crafted features; fair baselines; normalised well profiles')
   .requiredOption('--db <file>', 'project file (.micon)')
+  .addOption(new Option('--normalize <ref>', "per-plate reference of the robust MAD (kept in the project for later builds)").choices(['dmso', 'all']))
+  .option('--whiten-ridge <x>', 'ZCA ridge relative to the mean eigenvalue of the control covariance (default 0.1)')
+  .addOption(new Option('--batch-correct <how>', 'batch correction after sphering').choices(['none', 'harmony']))
+  .addOption(new Option('--harmony-by <level>', 'what Harmony removes').choices(['plate', 'batch', 'source']))
   .option('--json', 'print one JSON object')
   .action((o) => runEmbed(o));
 
@@ -99,6 +103,8 @@ program
   .description('NSB/NSS retrieval and mAP for every feature set, held-out compounds apart from trained ones')
   .requiredOption('--db <file>', 'project file (.micon)')
   .option('--permutations <n>', 'permutations for the mAP significance null', '1000')
+  .addOption(new Option('--replicates <key>', 'what makes two wells replicates').choices(['compound', 'compound-dose']).default('compound'))
+  .option('--resamples <n>', 'compound-bootstrap resamples for the 95 % intervals (0: none)', '1000')
   .option('--json', 'print one JSON object')
   .action((o) => runEval(o));
 

@@ -1,9 +1,11 @@
 // The embedding step of the main job, shared by `micon embed` and the `embed` job: hand-crafted
-// features for every site, every trained model's ONNX image side through onnxruntime, then
-// normalised well profiles for each feature set. Progress per stage; cancellable between stages.
+// features for every site, every trained model's ONNX image side through onnxruntime (and its
+// untrained twin), the fair baselines, then normalised well profiles for each feature set. Progress per stage; cancellable between stages.
 import type { DB } from '../db/open.js';
+import { embedBaselines, type BaselineSummary } from '../embeddings/baselines.js';
 import { embedHandcrafted } from '../embeddings/handcrafted.js';
 import type { ModelEmbedding } from '../embeddings/models.js';
+import { setProjectNormalization, type Normalization } from '../embeddings/normalization.js';
 import { buildAllProfiles, type ProfileSummary } from '../embeddings/profiles.js';
 import { InputError } from '../types.js';
 import { throwIfCancelled, type Progress } from './protocol.js';
@@ -12,14 +14,22 @@ export interface EmbedAllResult {
   featureSets: ProfileSummary[];
   handcrafted: { featureSetId: number; sites: number; dim: number };
   models: ModelEmbedding[];
+  /** The fair baselines rebuilt with this embed (`<set>_z`, `cellcount`; `<model>_untrained` are listed under models). */
+  baselines: BaselineSummary[];
+  normalization: Normalization;
   seconds: number;
 }
 
-export async function embedAll(db: DB, opts: { onProgress?: (p: Progress) => void; signal?: AbortSignal; label?: string } = {}): Promise<EmbedAllResult> {
+export async function embedAll(
+  db: DB,
+  opts: { onProgress?: (p: Progress) => void; signal?: AbortSignal; label?: string; normalization?: Partial<Normalization> } = {},
+): Promise<EmbedAllResult> {
   const signal = opts.signal ?? new AbortController().signal;
   const label = opts.label ?? 'project';
   if (!(db.prepare('SELECT COUNT(*) n FROM site_arrays').get() as { n: number }).n) throw new InputError(`${label}: no ingested sites to embed; run micon ingest first`);
   const t0 = performance.now();
+  // Recorded before any work, so every set built from now on (here, or by backbone/import-profiles later) follows it.
+  const normalization = setProjectNormalization(db, opts.normalization ?? {});
   const handcrafted = embedHandcrafted(db, { signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'handcrafted', done, total }) });
   throwIfCancelled(signal);
   const trained = (db.prepare("SELECT COUNT(*) n FROM models WHERE onnx IS NOT NULL AND status = 'trained'").get() as { n: number }).n;
@@ -29,9 +39,11 @@ export async function embedAll(db: DB, opts: { onProgress?: (p: Progress) => voi
   const models = await embedModels(db);
   opts.onProgress?.({ stage: 'models', done: models.length, total: trained });
   throwIfCancelled(signal);
+  const baselines = embedBaselines(db);
+  throwIfCancelled(signal);
   const profiles = buildAllProfiles(db, (_s, done, total) => {
     opts.onProgress?.({ stage: 'profiles', done, total });
     throwIfCancelled(signal);
   });
-  return { featureSets: profiles, handcrafted, models, seconds: (performance.now() - t0) / 1000 };
+  return { featureSets: profiles, handcrafted, models, baselines, normalization, seconds: (performance.now() - t0) / 1000 };
 }
