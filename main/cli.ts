@@ -73,6 +73,11 @@ program
   .addOption(new Option('--compounds <which>', 'treated wells PaCLR sees: active-wells (wells of active compounds outside the DMSO spread), active (every well of active compounds), all').choices(['active-wells', 'active', 'all']).default('active-wells'))
   .option('--features <set>', 'site-level feature set the feature head trains on, e.g. backbone:NAME from micon backbone (default: handcrafted)')
   .option('--init-from <model|dir|file>', 'fine-tune: start a new run from this model\'s (or checkpoint folder/file\'s) parameters wherever names and shapes match')
+  .option('--name <name>', 'store the model under this name (to compare configurations side by side; default: the kind)')
+  .option('--temperature <t>', 'SupCon temperature (default 0.1; the reference uses 1.0)')
+  .addOption(new Option('--cf-gradient <how>', "counterfactual term: 'detach' the image embeddings (reference) or train the encoder 'through' it (default)").choices(['detach', 'through']))
+  .addOption(new Option('--cf-contrast <how>', "counterfactual term: one 'joint' SupCon over real and predicted (reference) or 'cross'-set (default)").choices(['joint', 'cross']))
+  .option('--reference-loss', 'the reference implementation\'s loss: temperature 1.0, detach, joint (flags above override)')
   .option('--json', 'print one JSON object')
   .action((o) => runTrain(o));
 

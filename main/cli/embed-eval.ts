@@ -1,6 +1,7 @@
 import { openProject } from '../core/db/open.js';
 import { describeNormalization, type Normalization } from '../core/embeddings/normalization.js';
-import { evaluateAll, isBaselineName, type EvalResult } from '../core/embeddings/profiles.js';
+import { isBaselineName } from '../core/embeddings/baselines.js';
+import { evaluateAll, type EvalResult } from '../core/embeddings/profiles.js';
 import type { ReplicateKey } from '../core/eval/labels.js';
 import type { Ci95 } from '../core/eval/report.js';
 import { featureSets } from '../core/embeddings/store.js';

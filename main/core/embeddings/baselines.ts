@@ -35,6 +35,11 @@ function unit(row: Float32Array): Float32Array {
   return row;
 }
 
+/** The fair baselines' names, for tables that mark them. */
+export function isBaselineName(name: string): boolean {
+  return name === CELLCOUNT || name.endsWith(Z_SUFFIX) || name.endsWith(UNTRAINED_SUFFIX);
+}
+
 /** Whether a set's input is well-level rows (imported profiles and their `_z` twins) rather than site vectors. */
 export function isWellLevel(fs: FeatureSetInfo): boolean {
   return fs.kind === 'imported' || (fs.kind === 'baseline' && (fs.version ?? '').startsWith(WELL_LEVEL_Z));

@@ -8,7 +8,7 @@ import { createMatrix, type Matrix } from '../profiles/matrix.js';
 import { normalizeProfiles } from '../profiles/normalize.js';
 import type { WellMeta } from '../profiles/well-meta.js';
 import { activeSplit } from '../split/split.js';
-import { CELLCOUNT, isWellLevel, UNTRAINED_SUFFIX, Z_SUFFIX } from './baselines.js';
+import { isWellLevel, Z_SUFFIX } from './baselines.js';
 import { HANDCRAFTED } from './handcrafted.js';
 import { describeNormalization, projectNormalization, setNormalization, type Normalization } from './normalization.js';
 import { featureSets, loadImportedWellFeatures, loadSiteVectors, loadWellProfiles, wellInfo, writeWellProfiles } from './store.js';
@@ -194,9 +194,4 @@ export function evaluateAll(db: DB, opts: EvaluateAllOptions = {}): EvalResult {
   }
   db.prepare('INSERT INTO evaluations (created_at, split_id, result) VALUES (?, ?, ?)').run(new Date().toISOString(), split.splitId, JSON.stringify(out));
   return out;
-}
-
-/** The fair baselines' names, for tables that mark them. */
-export function isBaselineName(name: string): boolean {
-  return name === CELLCOUNT || name.endsWith(Z_SUFFIX) || name.endsWith(UNTRAINED_SUFFIX);
 }
