@@ -110,6 +110,7 @@ program
   .option('--permutations <n>', 'permutations for the mAP significance null', '1000')
   .addOption(new Option('--replicates <key>', 'what makes two wells replicates').choices(['compound', 'compound-dose']).default('compound'))
   .option('--resamples <n>', 'compound-bootstrap resamples for the 95 % intervals (0: none)', '1000')
+  .option('--no-zero-shot', 'skip retrieving held-out compounds from their SMILES through the micon models')
   .option('--json', 'print one JSON object')
   .action((o) => runEval(o));
 

@@ -71,6 +71,17 @@ export function formatEval(r: EvalResult): string {
     lines.push('', `HELD-OUT, paired difference vs ${r.comparisons[0].reference} (same compound resamples)`);
     for (const c of r.comparisons) lines.push(`${c.featureSet.padEnd(26)} NSS@1 ${signed(c.nssTop1.diff)} ${ci(c.nssTop1.ci95)}   mAP ${signed(c.map.diff)} ${ci(c.map.ci95)}`);
   }
+  if (r.zeroShot && 'error' in r.zeroShot) lines.push('', `zero-shot from SMILES: not run (${r.zeroShot.error})`);
+  else if (r.zeroShot?.length) {
+    lines.push('', 'HELD-OUT compounds found from their SMILES alone (own wells among all treated wells)');
+    for (const z of r.zeroShot) {
+      lines.push(
+        `${z.featureSet.padEnd(26)} ${z.compounds} compounds  predicted profile: top1 ${withCi(z.prediction.top1, z.prediction.top1Ci95)} top10 ${pct(z.prediction.top10)} mAP ${withCi(z.prediction.map, z.prediction.mapCi95)}`,
+        `${''.padEnd(26)} ${''.padEnd(String(z.compounds).length)}            nearest trained analog: top1 ${withCi(z.nearestTrainedAnalog.top1, z.nearestTrainedAnalog.top1Ci95)} top10 ${pct(z.nearestTrainedAnalog.top10)} mAP ${withCi(z.nearestTrainedAnalog.map, z.nearestTrainedAnalog.mapCi95)}`,
+        `${''.padEnd(26)} difference (predicted − analog): top1 ${signed(z.difference.top1)} ${ci(z.difference.top1Ci95)}  mAP ${signed(z.difference.map)} ${ci(z.difference.mapCi95)}`,
+      );
+    }
+  }
   if (r.split.id !== null) lines.push('', bestLine(r));
   if (r.tuning) lines.push(`tuning: ${r.tuning}`);
   return lines.join('\n');
@@ -91,13 +102,23 @@ function bestLine(r: EvalResult): string {
   return `highest point estimate on held-out compounds (check the intervals before calling a winner): NSS@1 ${lead((g) => g.nss.top1)}; mAP ${lead((g) => g.map)}; mechanism ${lead((g) => g.mechanism?.map ?? null)}`;
 }
 
-export function runEval(o: { db: string; permutations: string; replicates?: ReplicateKey; resamples?: string; json?: boolean }): void {
+export async function runEval(o: { db: string; permutations: string; replicates?: ReplicateKey; resamples?: string; zeroShot?: boolean; json?: boolean }): Promise<void> {
   const db = openProject(o.db);
   try {
     if (!featureSets(db).length) throw new InputError(`${o.db}: nothing to evaluate yet; run micon embed first`);
     const resamples = Number(o.resamples ?? 1000);
     if (!Number.isInteger(resamples) || resamples < 0) throw new InputError(`--resamples must be a whole number ≥ 0, not "${o.resamples}"`);
     const r = evaluateAll(db, { permutations: Number(o.permutations), replicates: o.replicates, resamples });
+    if (o.zeroShot !== false) {
+      // A model whose checkpoint is gone cannot predict; the rest of the evaluation still stands.
+      const { zeroShotEval } = await import('../core/eval/zero-shot.js');
+      try {
+        r.zeroShot = await zeroShotEval(db, { resamples });
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        r.zeroShot = { error: e.message };
+      }
+    }
     emit(!!o.json, r, () => formatEval(r));
   } finally {
     db.close();

@@ -2,6 +2,7 @@ import type { DB } from '../db/open.js';
 import { bootstrapCi, type CompoundSums } from '../eval/bootstrap.js';
 import type { ReplicateKey } from '../eval/labels.js';
 import { evaluateWithStats, type Ci95, type EvalReport, type GroupStats } from '../eval/report.js';
+import type { ZeroShotReport } from '../eval/zero-shot.js';
 import { aggregateWells } from '../profiles/aggregate.js';
 import { harmonize } from '../profiles/harmony.js';
 import { createMatrix, type Matrix } from '../profiles/matrix.js';
@@ -140,6 +141,8 @@ export interface EvalResult {
   replicates: ReplicateKey;
   /** Where the defaults the models ran with were chosen (never on the held-out compounds reported here). */
   tuning: string;
+  /** Held-out compounds' wells retrieved from their SMILES alone (micon models), vs the nearest trained analog (eval/zero-shot.ts). */
+  zeroShot?: ZeroShotReport[] | { error: string };
 }
 
 export interface EvaluateAllOptions {
