@@ -12,6 +12,7 @@ import { fail } from './cli/output.js';
 import { runQueryCli } from './cli/query.js';
 import { runServe } from './cli/serve.js';
 import { runTrain } from './cli/train.js';
+import { runTune } from './cli/tune.js';
 import { runSplit } from './cli/split.js';
 
 const program = new Command('micon')
@@ -129,6 +130,19 @@ program
     if (o.holdoutFraction === undefined && !o.holdoutCompounds && o.folds === undefined) o.holdoutFraction = '0.25';
     runSplit(o);
   });
+
+program
+  .command('tune')
+  .description('choose a training setting on validation folds of the training compounds (nested: held-out compounds are never used)')
+  .requiredOption('--db <file>', 'project file (.micon), with a split; it is not modified')
+  .addOption(new Option('--model <kind>', 'objective').choices(['micon', 'image_only', 'clip']).default('micon'))
+  .option('--temperatures <list>', 'SupCon temperatures to compare, e.g. 0.1,1')
+  .option('--forms <list>', 'counterfactual forms to compare: ours,reference')
+  .option('--folds <k>', 'validation folds over the training compounds', '3')
+  .option('--seed <n>', 'seed for the folds and training', '1')
+  .option('--steps <n>', 'training steps per run (default: the training default)')
+  .option('--json', 'print one JSON object')
+  .action((o) => runTune(o));
 
 program
   .command('cross-validate')
