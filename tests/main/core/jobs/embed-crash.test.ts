@@ -112,8 +112,8 @@ async function expectNoHalfSet(file: string): Promise<{ withProfiles: string[]; 
 }
 
 describe('kill -9 during embed', () => {
-  it('the clean run: hand-crafted, micon and micon+handcrafted, every site and well', () => {
-    expect(Object.keys(clean)).toEqual(['handcrafted', 'micon', 'micon+handcrafted']);
+  it('the clean run: hand-crafted, micon and micon+handcrafted and the fair baselines, every site and well', () => {
+    expect(Object.keys(clean)).toEqual(['cellcount', 'handcrafted', 'handcrafted_z', 'micon', 'micon+handcrafted', 'micon_untrained']);
     for (const s of Object.values(clean)) expect([s.vectors, s.profiles, s.sphering !== null]).toEqual([192, 96, true]);
   });
 
