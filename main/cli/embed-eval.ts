@@ -5,7 +5,7 @@ import { evaluateAll, type EvalResult } from '../core/embeddings/profiles.js';
 import type { ReplicateKey } from '../core/eval/labels.js';
 import type { Ci95 } from '../core/eval/report.js';
 import { featureSets } from '../core/embeddings/store.js';
-import { embedAll } from '../core/jobs/embed.js';
+import { embedAll, ensureBaselines } from '../core/jobs/embed.js';
 import { InputError } from '../core/types.js';
 import { emit } from './output.js';
 
@@ -108,6 +108,8 @@ export async function runEval(o: { db: string; permutations: string; replicates?
     if (!featureSets(db).length) throw new InputError(`${o.db}: nothing to evaluate yet; run micon embed first`);
     const resamples = Number(o.resamples ?? 1000);
     if (!Number.isInteger(resamples) || resamples < 0) throw new InputError(`--resamples must be a whole number ≥ 0, not "${o.resamples}"`);
+    const added = await ensureBaselines(db);
+    if (added.length && !o.json) process.stderr.write(`added the fair baselines this project lacked: ${added.join(', ')}\n`);
     const r = evaluateAll(db, { permutations: Number(o.permutations), replicates: o.replicates, resamples });
     if (o.zeroShot !== false) {
       // A model whose checkpoint is gone cannot predict; the rest of the evaluation still stands.

@@ -47,3 +47,32 @@ export async function embedAll(
   });
   return { featureSets: profiles, handcrafted, models, baselines, normalization, seconds: (performance.now() - t0) / 1000 };
 }
+
+/**
+ * `eval` on a project embedded before the fair baselines existed: add whatever is missing (`<set>_z`,
+ * `cellcount`, `<model>_untrained`) with its profiles, leaving every other set as it was. Returns the
+ * sets it added.
+ */
+export async function ensureBaselines(db: DB): Promise<string[]> {
+  const { featureSets } = await import('../embeddings/store.js');
+  const { buildProfiles } = await import('../embeddings/profiles.js');
+  const { CELLCOUNT, UNTRAINED_SUFFIX, Z_SUFFIX } = await import('../embeddings/baselines.js');
+  const have = () => new Set(featureSets(db).map((f) => f.name));
+  const before = have();
+  const sets = featureSets(db);
+  const models = db.prepare("SELECT name FROM models WHERE onnx IS NOT NULL AND status = 'trained'").pluck().all() as string[];
+  const needZ = sets.some((f) => ['handcrafted', 'backbone', 'imported'].includes(f.kind) && !before.has(`${f.name}${Z_SUFFIX}`)) || (before.has('handcrafted') && !before.has(CELLCOUNT));
+  const needUntrained = models.some((m) => before.has(m) && !before.has(`${m}${UNTRAINED_SUFFIX}`));
+  if (!needZ && !needUntrained) return [];
+  if (needUntrained) {
+    const { embedModels } = await import('../embeddings/models.js');
+    await embedModels(db);
+  }
+  if (needZ) embedBaselines(db);
+  // Profiles for the new sets, and for the model sets embedModels rewrote (same vectors, profiles dropped with them).
+  for (const f of featureSets(db)) {
+    const has = (db.prepare('SELECT COUNT(*) n FROM well_profiles WHERE feature_set_id = ?').get(f.id) as { n: number }).n;
+    if (!has) buildProfiles(db, f.id);
+  }
+  return [...have()].filter((n) => !before.has(n));
+}

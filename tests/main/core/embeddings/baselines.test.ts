@@ -7,7 +7,7 @@ import { projectNormalization } from '../../../../main/core/embeddings/normaliza
 import { buildProfiles, evaluateAll } from '../../../../main/core/embeddings/profiles.js';
 import { featureSetByName, loadSiteVectors, siteInfo } from '../../../../main/core/embeddings/store.js';
 import { handcraftedFeatureNames } from '../../../../main/core/features/handcrafted.js';
-import { embedAll } from '../../../../main/core/jobs/embed.js';
+import { embedAll, ensureBaselines } from '../../../../main/core/jobs/embed.js';
 import type { MiconConfig } from '../../../../main/core/ml/config.js';
 import { createModel, disposeModel, imageEmbed } from '../../../../main/core/ml/model.js';
 import { normalizedSiteFeatures } from '../../../../main/core/ml/train-data.js';
@@ -104,6 +104,26 @@ describe('fair baselines from embed', () => {
     expect(Array.from(cc.data)).toEqual(Array.from({ length: hc.rows }, (_, i) => hc.data[i * hc.cols + k]));
     expect(new Set(cc.data).size).toBeGreaterThan(3);
   });
+});
+
+describe('eval on a project embedded before the baselines existed', () => {
+  it('adds the missing baselines with profiles and leaves the other sets as they were', async () => {
+    const file = path.join(dir, 'old.micon');
+    db.prepare('VACUUM INTO ?').run(file);
+    const old = openProject(file);
+    try {
+      old.prepare("DELETE FROM feature_sets WHERE kind = 'baseline'").run();
+      const micon = () => old.prepare("SELECT p.normalized FROM well_profiles p JOIN feature_sets f ON f.id = p.feature_set_id WHERE f.name = 'micon' ORDER BY p.well_id").pluck().all();
+      const before = micon();
+      const added = await ensureBaselines(old);
+      expect(added.sort()).toEqual(['cellcount', 'handcrafted_z', 'image_only_untrained', 'micon_untrained']);
+      expect(micon()).toEqual(before);
+      expect(Object.keys(evaluateAll(old, { permutations: 0, resamples: 0 }).featureSets)).toEqual(expect.arrayContaining(added));
+      expect(await ensureBaselines(old)).toEqual([]);
+    } finally {
+      old.close();
+    }
+  }, 120_000);
 });
 
 describe('normalisation choices are kept and reported', () => {
