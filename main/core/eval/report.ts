@@ -29,6 +29,8 @@ export interface CopairsMap {
   queries: number;
   /** Query wells without a positive (no replicate / no other compound of the mechanism). */
   skipped: number;
+  /** Per group mAP, p and BH q (only with `perCompound`). */
+  perCompound?: MapSummary['perCompound'];
 }
 
 export interface GroupReport {
@@ -249,7 +251,16 @@ export function evaluateWithStats(profiles: Matrix, meta: WellMeta[], opts: Eval
       const mapS = perGroup(s, (c) => c.map, baseOf);
       const sigS = perGroup(s, (c) => (c.significant ? 1 : 0), baseOf);
       return {
-        result: { map: s.map, mapCi95: ci(mapS), fractionRetrieved: s.significantFraction, fractionRetrievedCi95: s.significantFraction === null ? null : ci(sigS), groups: s.compounds, queries: s.queries, skipped },
+        result: {
+          map: s.map,
+          mapCi95: ci(mapS),
+          fractionRetrieved: s.significantFraction,
+          fractionRetrievedCi95: s.significantFraction === null ? null : ci(sigS),
+          groups: s.compounds,
+          queries: s.queries,
+          skipped,
+          ...(opts.perCompound ? { perCompound: s.perCompound } : {}),
+        },
         sums: mapS,
       };
     };
