@@ -73,7 +73,7 @@ export function EvalTable() {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.featureSet} data-testid="eval-row" data-feature-set={r.featureSet} data-group={group} data-baseline={r.baseline ? 'yes' : 'no'}>
-                  <td className={r.featureSet.startsWith('micon') ? 'strong' : r.baseline ? 'muted' : undefined} title={r.baseline ? 'fair baseline' : undefined}>
+                  <td className={r.baseline ? 'muted' : r.featureSet.startsWith('micon') ? 'strong' : undefined} title={r.baseline ? 'fair baseline' : undefined}>
                     {r.featureSet}
                     {r.baseline ? ' *' : ''}
                   </td>
@@ -94,7 +94,6 @@ export function EvalTable() {
                         {f2(v)}
                         {ci ? (
                           <span className="ci" data-testid="eval-ci">
-                            {' '}
                             [{f2(ci[0])}, {f2(ci[1])}]
                           </span>
                         ) : null}
