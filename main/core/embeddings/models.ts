@@ -2,10 +2,15 @@ import type { DB } from '../db/open.js';
 import type { MiconConfig } from '../ml/config.js';
 import { createEmbedder } from '../ml/onnx-embed.js';
 import { SiteImages } from '../ml/site-images.js';
+import { exportModelOnnx } from '../ml/export-model.js';
+import { initValues } from '../ml/init.js';
+import { paramDefs } from '../ml/model.js';
+import type { Weights } from '../ml/onnx-export.js';
 import { normalizedSiteFeatures, type SiteFeatures } from '../ml/train-data.js';
 import { InputError } from '../types.js';
+import { UNTRAINED_SUFFIX } from './baselines.js';
 import { HANDCRAFTED } from './handcrafted.js';
-import { insertSiteVector, replaceFeatureSet, siteInfo } from './store.js';
+import { insertSiteVector, replaceFeatureSet, siteInfo, type SiteInfo } from './store.js';
 
 export interface ModelEmbedding {
   name: string;
@@ -23,7 +28,8 @@ const BATCH = 256;
  * add-on is installed). A feature-head model reads the site-level set it was trained on (its
  * config's `source`: the hand-crafted features unless trained with `--features`, e.g. a frozen
  * backbone's output) and also gets `<name>+<source>` (`micon+handcrafted`): its embedding next to
- * those features, since on small screens the head refines rather than replaces them.
+ * those features, since on small screens the head refines rather than replaces them. Each model
+ * also gets `<name>_untrained`: the same architecture at its initial weights, as a baseline.
  */
 export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
   const models = db.prepare("SELECT id, name, config, onnx FROM models WHERE onnx IS NOT NULL AND status = 'trained' ORDER BY name").all() as {
@@ -48,29 +54,17 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
         throw new InputError(`model ${m.name} was trained on ${enc.inputDim}-d vectors of feature set "${source}", which now has ${feats.dim}; retrain it (micon train --features ${source})`);
       }
     }
-    const embedder = await createEmbedder(new Uint8Array(m.onnx));
-    const images = enc.kind === 'cnn' ? new SiteImages(db, enc.spec.inputSize) : null;
-    const per = enc.kind === 'cnn' ? enc.spec.channels * enc.spec.inputSize * enc.spec.inputSize : enc.inputDim;
-    const vectors = new Map<number, Float32Array>();
-    const t0 = performance.now();
-    try {
-      for (let i = 0; i < sites.length; i += BATCH) {
-        const ids = sites.slice(i, i + BATCH).map((s) => s.siteId);
-        const input = new Float32Array(ids.length * per);
-        ids.forEach((id, k) => input.set(images ? images.get(id) : feats!.bySite.get(id)!, k * per));
-        const emb = await embedder.embed(input, ids.length);
-        const dim = emb.length / ids.length;
-        ids.forEach((id, k) => vectors.set(id, emb.slice(k * dim, (k + 1) * dim)));
-      }
-    } finally {
-      await embedder.close();
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    const names = [m.name];
+    const trained = await embedSites(db, sites, config, new Uint8Array(m.onnx), feats);
+    // The fair baseline of every model: the same architecture with the weights it started from
+    // (config.seed), so "what training added" is measured, not assumed.
+    const untrained = await embedSites(db, sites, config, exportModelOnnx(config, initialWeights(config)), feats);
+    const names = [m.name, `${m.name}${UNTRAINED_SUFFIX}`];
     db.transaction(() => {
-      const dim = vectors.values().next().value!.length;
+      const dim = trained.vectors.values().next().value!.length;
       const fsId = replaceFeatureSet(db, { name: m.name, kind: 'model', dim, version: null, modelId: m.id });
-      for (const [id, v] of vectors) insertSiteVector(db, fsId, id, v);
+      for (const [id, v] of trained.vectors) insertSiteVector(db, fsId, id, v);
+      const u = replaceFeatureSet(db, { name: names[1], kind: 'baseline', dim, version: `untrained:${m.name}`, modelId: m.id });
+      for (const [id, v] of untrained.vectors) insertSiteVector(db, u, id, v);
       // The head's embedding next to the features it refines, per site; normalised and sphered
       // together like any set. Fusing separately normalised profiles instead (cosine = mean
       // of the parts' cosines) lost mAP over 3 folds of the demo (0.36 vs 0.38 for micon+handcrafted).
@@ -78,7 +72,7 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
         const both = `${m.name}+${feats.source}`;
         names.push(both);
         const cat = replaceFeatureSet(db, { name: both, kind: 'model', dim: dim + feats.dim, version: null, modelId: m.id });
-        for (const [id, v] of vectors) {
+        for (const [id, v] of trained.vectors) {
           const row = new Float32Array(dim + feats.dim);
           row.set(feats.bySite.get(id)!, 0);
           row.set(v, feats.dim);
@@ -86,7 +80,41 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
         }
       }
     })();
-    out.push({ name: m.name, featureSets: names, sites: vectors.size, provider: embedder.provider, providerNote: embedder.fallbackReason ?? null, sitesPerSecond: vectors.size / seconds });
+    out.push({ name: m.name, featureSets: names, sites: trained.vectors.size, provider: trained.provider, providerNote: trained.providerNote, sitesPerSecond: trained.vectors.size / trained.seconds });
   }
   return out;
+}
+
+/** The parameters a model of this config starts from (model.ts draws the same values per name and seed). */
+function initialWeights(config: MiconConfig): Weights {
+  return Object.fromEntries(paramDefs(config).map((p) => [p.name, { shape: p.shape, data: initValues(p.init, p.shape, config.seed, p.name) }]));
+}
+
+/** Every site through one exported image side with onnxruntime. */
+async function embedSites(
+  db: DB,
+  sites: SiteInfo[],
+  config: MiconConfig,
+  onnx: Uint8Array,
+  feats: SiteFeatures | null,
+): Promise<{ vectors: Map<number, Float32Array>; provider: string; providerNote: string | null; seconds: number }> {
+  const enc = config.imageEncoder;
+  const embedder = await createEmbedder(onnx);
+  const images = enc.kind === 'cnn' ? new SiteImages(db, enc.spec.inputSize) : null;
+  const per = enc.kind === 'cnn' ? enc.spec.channels * enc.spec.inputSize * enc.spec.inputSize : enc.inputDim;
+  const vectors = new Map<number, Float32Array>();
+  const t0 = performance.now();
+  try {
+    for (let i = 0; i < sites.length; i += BATCH) {
+      const ids = sites.slice(i, i + BATCH).map((s) => s.siteId);
+      const input = new Float32Array(ids.length * per);
+      ids.forEach((id, k) => input.set(images ? images.get(id) : feats!.bySite.get(id)!, k * per));
+      const emb = await embedder.embed(input, ids.length);
+      const dim = emb.length / ids.length;
+      ids.forEach((id, k) => vectors.set(id, emb.slice(k * dim, (k + 1) * dim)));
+    }
+  } finally {
+    await embedder.close();
+  }
+  return { vectors, provider: embedder.provider, providerNote: embedder.fallbackReason ?? null, seconds: (performance.now() - t0) / 1000 };
 }

@@ -5,7 +5,7 @@ import { embedHandcrafted, HANDCRAFTED, refreshHandcrafted } from '../embeddings
 import { featureSetByName, featureSets } from '../embeddings/store.js';
 import { ingestFolder } from '../ingest/ingest.js';
 import { InputError, type ChannelName } from '../types.js';
-import { embedAll } from './embed.js';
+import { embedAll, ensureBaselines } from './embed.js';
 import type { JobFn, JobKind } from './protocol.js';
 import { throwIfCancelled } from './protocol.js';
 
@@ -115,6 +115,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
     try {
       if (!featureSets(db).length) throw new InputError(`${p.db}: nothing to evaluate yet; embed first`);
       ctx.progress({ stage: 'evaluate', done: 0, total: 1 });
+      await ensureBaselines(db);
       const { evaluateAll } = await import('../embeddings/profiles.js');
       const r = evaluateAll(db, { permutations: p.permutations });
       ctx.progress({ stage: 'evaluate', done: 1, total: 1 });
