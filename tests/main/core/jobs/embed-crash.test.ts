@@ -8,8 +8,10 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openProject } from '../../../../main/core/db/open.js';
 import { defaultExportFeatureSet, exportProfiles } from '../../../../main/core/embeddings/export-profiles.js';
 import { evaluateAll } from '../../../../main/core/embeddings/profiles.js';
+import { HANDCRAFTED_VERSION } from '../../../../main/core/features/handcrafted.js';
 import { embedAll } from '../../../../main/core/jobs/embed.js';
 import { runJob } from '../../../../main/core/jobs/host.js';
 import { featureSetChoices } from '../../../../main/core/search/profile-map.js';
@@ -119,10 +121,20 @@ describe('kill -9 during embed', () => {
 
   it('while computing hand-crafted features: nothing was written; the project is as it was', async () => {
     const db = copyProject(base, 'kill-handcrafted');
+    // Ingest stored every site's vector; as after a feature-version bump, embed must compute them again
+    // from the original images (the slow part of this stage) before it rewrites the set in one transaction.
+    const w = openProject(db);
+    w.prepare("UPDATE site_handcrafted SET version = 'handcrafted-old'").run();
+    w.close();
     const { at } = await killJobOn('embed', { db }, (p) => p.stage === 'handcrafted' && p.done >= 40);
     expect(at.done).toBeLessThan(at.total);
     expect(printSets(db)).toEqual(clean);
     expect(await expectNoHalfSet(db)).toEqual({ withProfiles: Object.keys(clean), without: [] });
+    // Vectors computed before the kill are kept (each is whole; nothing reads a stale one).
+    const r = openProject(db, { readonly: true });
+    const fresh = (r.prepare('SELECT COUNT(*) n FROM site_handcrafted WHERE version = ?').get(HANDCRAFTED_VERSION) as { n: number }).n;
+    r.close();
+    expect(fresh).toBeLessThan(192);
   });
 
   it('while the model embeds: no half set, and `micon embed` again gives the clean sets', async () => {
