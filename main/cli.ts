@@ -137,6 +137,9 @@ program
   .option('--name <name>', 'feature set name', 'cellprofiler')
   .option('--replace', 'replace an imported feature set of the same name')
   .option('--allow-unmatched', 'skip rows whose plate or well is not in the project instead of refusing the file')
+  .option('--create-plates', 'create the plates, wells, compounds, batches and sources the table names (a profiles-first project; the project file is created if needed)')
+  .option('--columns <roles>', 'column per role where the names are not recognised: well=…,plate=…,compound=…,smiles=…,control=…,batch=…,source=…,moa=…,concentration=…')
+  .option('--compounds <file>', 'side table of compounds (id or name, SMILES, MoA, target) joined on compound id, else name; fills what the profile table lacks')
   .option('--json', 'print one JSON object')
   .action((file, o) => runImportProfiles(file, o));
 
