@@ -2,10 +2,10 @@ import type { DB } from '../db/open.js';
 import type { MiconConfig } from '../ml/config.js';
 import { createEmbedder } from '../ml/onnx-embed.js';
 import { SiteImages } from '../ml/site-images.js';
-import { normalizedSiteFeatures, type SiteFeatures } from '../ml/train-data.js';
+import { isWellLevelSource, normalizedSiteFeatures, normalizedWellFeatures, type SiteFeatures } from '../ml/train-data.js';
 import { InputError } from '../types.js';
 import { HANDCRAFTED } from './handcrafted.js';
-import { insertSiteVector, replaceFeatureSet, siteInfo } from './store.js';
+import { insertSiteVector, replaceFeatureSet, siteInfo, wellInfo, writeImportedWellFeatures, type SiteInfo } from './store.js';
 
 export interface ModelEmbedding {
   name: string;
@@ -33,21 +33,31 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
     onnx: Buffer;
   }[];
   if (!models.length) return [];
-  const sites = siteInfo(db);
+  const allSites = siteInfo(db);
   const out: ModelEmbedding[] = [];
-  const bySource = new Map<string, SiteFeatures>();
+  const bySource = new Map<string, { feats: SiteFeatures; samples: SiteInfo[] | null }>();
   for (const m of models) {
     const config = JSON.parse(m.config) as MiconConfig;
     const enc = config.imageEncoder;
     let feats: SiteFeatures | null = null;
+    // Well-level sources (imported profiles): the samples are wells, and so is the embedding.
+    let wellSamples: SiteInfo[] | null = null;
     if (enc.kind === 'features') {
       const source = enc.source ?? HANDCRAFTED;
-      feats = bySource.get(source) ?? normalizedSiteFeatures(db, sites, source);
-      bySource.set(source, feats);
+      let got = bySource.get(source);
+      if (!got) {
+        const w = isWellLevelSource(db, source) ? normalizedWellFeatures(db, source) : null;
+        got = w ? { feats: w.feats, samples: w.samples } : { feats: normalizedSiteFeatures(db, allSites, source), samples: null };
+        bySource.set(source, got);
+      }
+      feats = got.feats;
+      wellSamples = got.samples;
       if (feats.dim !== enc.inputDim) {
         throw new InputError(`model ${m.name} was trained on ${enc.inputDim}-d vectors of feature set "${source}", which now has ${feats.dim}; retrain it (micon train --features ${source})`);
       }
     }
+    const sites = wellSamples ?? allSites;
+    if (!sites.length) continue;
     const embedder = await createEmbedder(new Uint8Array(m.onnx));
     const images = enc.kind === 'cnn' ? new SiteImages(db, enc.spec.inputSize) : null;
     const per = enc.kind === 'cnn' ? enc.spec.channels * enc.spec.inputSize * enc.spec.inputSize : enc.inputDim;
@@ -67,10 +77,16 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
     }
     const seconds = (performance.now() - t0) / 1000;
     const names = [m.name];
+    const wellName = wellSamples ? new Map(wellInfo(db).map((w) => [w.wellId, w])) : null;
+    /** Store one set's vectors: per site, or per well (by plate and well name) for a well-level source. */
+    const store = (fsId: number, rows: Map<number, Float32Array>) => {
+      if (!wellName) for (const [id, v] of rows) insertSiteVector(db, fsId, id, v);
+      else writeImportedWellFeatures(db, fsId, [...rows].map(([id, vec]) => ({ plate: wellName.get(id)!.plate, well: wellName.get(id)!.well, nRows: 1, vec })));
+    };
     db.transaction(() => {
       const dim = vectors.values().next().value!.length;
       const fsId = replaceFeatureSet(db, { name: m.name, kind: 'model', dim, version: null, modelId: m.id });
-      for (const [id, v] of vectors) insertSiteVector(db, fsId, id, v);
+      store(fsId, vectors);
       // The head's embedding next to the features it refines, per site; normalised and sphered
       // together like any set. Fusing separately normalised profiles instead (cosine = mean
       // of the parts' cosines) lost mAP over 3 folds of the demo (0.36 vs 0.38 for micon+handcrafted).
@@ -78,12 +94,14 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
         const both = `${m.name}+${feats.source}`;
         names.push(both);
         const cat = replaceFeatureSet(db, { name: both, kind: 'model', dim: dim + feats.dim, version: null, modelId: m.id });
+        const rows = new Map<number, Float32Array>();
         for (const [id, v] of vectors) {
           const row = new Float32Array(dim + feats.dim);
           row.set(feats.bySite.get(id)!, 0);
           row.set(v, feats.dim);
-          insertSiteVector(db, cat, id, row);
+          rows.set(id, row);
         }
+        store(cat, rows);
       }
     })();
     out.push({ name: m.name, featureSets: names, sites: vectors.size, provider: embedder.provider, providerNote: embedder.fallbackReason ?? null, sitesPerSecond: vectors.size / seconds });

@@ -5,7 +5,7 @@ import { createMatrix, type Matrix } from '../profiles/matrix.js';
 import { normalizeProfiles } from '../profiles/normalize.js';
 import type { WellMeta } from '../profiles/well-meta.js';
 import { activeSplit } from '../split/split.js';
-import { featureSets, loadImportedWellFeatures, loadSiteVectors, loadWellProfiles, wellInfo, writeWellProfiles } from './store.js';
+import { featureSets, isWellLevelSet, loadImportedWellFeatures, loadSiteVectors, loadWellProfiles, wellInfo, writeWellProfiles } from './store.js';
 
 export interface ProfileSummary {
   featureSet: string;
@@ -42,7 +42,7 @@ function writeNormalized(db: DB, featureSetId: number, wellIds: number[], raw: M
 export function buildProfiles(db: DB, featureSetId: number): ProfileSummary {
   const fs = featureSets(db).find((f) => f.id === featureSetId);
   if (!fs) throw new Error(`no feature set ${featureSetId}`);
-  if (fs.kind === 'imported') return buildImportedProfiles(db, featureSetId);
+  if (isWellLevelSet(db, fs)) return buildImportedProfiles(db, featureSetId);
   const sites = loadSiteVectors(db, featureSetId);
   const agg = aggregateWells(createMatrix(sites.rows, sites.cols, sites.data), sites.wellIds);
   const meta = metaFor(db, agg.wellIds);
@@ -59,14 +59,15 @@ export function buildProfiles(db: DB, featureSetId: number): ProfileSummary {
 }
 
 /**
- * An imported feature set (`micon import-profiles`): its rows are already well-level, so the well
- * means are the imported values themselves (joined to the project's wells by plate and well name);
- * then the same per-plate robust MAD vs DMSO and ZCA on controls as every other set.
+ * A well-level feature set (`micon import-profiles`, or a model's embedding of one): its rows are
+ * already wells, so the well means are the stored values themselves (joined to the project's wells
+ * by plate and well name); then the same per-plate robust MAD vs DMSO and ZCA on controls as every
+ * other set.
  */
 export function buildImportedProfiles(db: DB, featureSetId: number): ProfileSummary {
   const fs = featureSets(db).find((f) => f.id === featureSetId);
   if (!fs) throw new Error(`no feature set ${featureSetId}`);
-  if (fs.kind !== 'imported') throw new Error(`feature set ${fs.name} is not imported (${fs.kind})`);
+  if (!isWellLevelSet(db, fs)) throw new Error(`feature set ${fs.name} is not well-level (${fs.kind})`);
   const input = loadImportedWellFeatures(db, featureSetId);
   const profiles = createMatrix(input.rows, input.rows ? input.cols : fs.dim, input.data);
   const meta = metaFor(db, input.wellIds);

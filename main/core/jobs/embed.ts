@@ -10,7 +10,8 @@ import { throwIfCancelled, type Progress } from './protocol.js';
 
 export interface EmbedAllResult {
   featureSets: ProfileSummary[];
-  handcrafted: { featureSetId: number; sites: number; dim: number };
+  /** null in a project without images (profiles only). */
+  handcrafted: { featureSetId: number; sites: number; dim: number } | null;
   models: ModelEmbedding[];
   seconds: number;
 }
@@ -18,9 +19,14 @@ export interface EmbedAllResult {
 export async function embedAll(db: DB, opts: { onProgress?: (p: Progress) => void; signal?: AbortSignal; label?: string } = {}): Promise<EmbedAllResult> {
   const signal = opts.signal ?? new AbortController().signal;
   const label = opts.label ?? 'project';
-  if (!(db.prepare('SELECT COUNT(*) n FROM site_arrays').get() as { n: number }).n) throw new InputError(`${label}: no ingested sites to embed; run micon ingest first`);
+  const hasSites = !!(db.prepare('SELECT COUNT(*) n FROM site_arrays').get() as { n: number }).n;
+  // A profiles-first project (import-profiles --create-plates) has no images: its models embed wells.
+  const hasWellSets = !!db.prepare('SELECT 1 FROM imported_well_features LIMIT 1').get();
+  if (!hasSites && !hasWellSets) throw new InputError(`${label}: no ingested sites to embed; run micon ingest first (or import-profiles --create-plates)`);
   const t0 = performance.now();
-  const handcrafted = embedHandcrafted(db, { signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'handcrafted', done, total }) });
+  const handcrafted = hasSites
+    ? embedHandcrafted(db, { signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'handcrafted', done, total }) })
+    : null;
   throwIfCancelled(signal);
   const trained = (db.prepare("SELECT COUNT(*) n FROM models WHERE onnx IS NOT NULL AND status = 'trained'").get() as { n: number }).n;
   opts.onProgress?.({ stage: 'models', done: 0, total: trained });

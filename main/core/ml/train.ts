@@ -17,7 +17,7 @@ import { trainStep } from './objective.js';
 import { exportModelOnnx } from './export-model.js';
 import { ItemSampler, Rng } from './sampling.js';
 import { SiteImages } from './site-images.js';
-import { loadTrainData, normalizedSiteFeatures } from './train-data.js';
+import { isWellLevelSource, loadTrainData, normalizedSiteFeatures, normalizedWellFeatures } from './train-data.js';
 
 export type EncoderKind = 'features' | 'cnn';
 
@@ -129,12 +129,16 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   const batchCompounds = o.batchCompounds ?? d.batchCompounds;
   const every = o.checkpointEvery ?? d.checkpointEvery;
 
-  const data = await loadTrainData(db, 2048);
-  const feats = featureSource !== null ? normalizedSiteFeatures(db, data.sites, featureSource) : null;
+  // Imported profiles are well-level: each well is one sample (its id stands for the site id), its
+  // controls the DMSO wells of its plate (else batch, else source), activity judged on that set.
+  const wellLevel = isWellLevelSource(db, featureSource) ? normalizedWellFeatures(db, featureSource!) : null;
+  const data = await loadTrainData(db, 2048, wellLevel?.samples);
+  const feats = wellLevel ? wellLevel.feats : featureSource !== null ? normalizedSiteFeatures(db, data.sites, featureSource) : null;
   const which = o.compounds ?? 'active-wells';
-  const activity = which !== 'all' ? activeCompounds(db, data.trainCompounds, { seed: o.seed ?? 1 }) : null;
+  const activitySet = wellLevel ? featureSource! : undefined;
+  const activity = which !== 'all' ? activeCompounds(db, data.trainCompounds, { seed: o.seed ?? 1, featureSet: activitySet }) : null;
   const usable = activity?.active ?? data.trainCompounds;
-  const wells = which === 'active-wells' ? activeWells(db, usable) : null;
+  const wells = which === 'active-wells' ? activeWells(db, usable, { featureSet: activitySet }) : null;
   const sampler = new ItemSampler(
     data.sites.filter((s) => s.control || (s.compound !== null && usable.has(s.compound) && (!wells || wells.has(s.wellId)))),
     usable,
