@@ -25,8 +25,11 @@ export const ROLE_CANDIDATES = {
 export type Role = keyof typeof ROLE_CANDIDATES;
 export const ROLES = Object.keys(ROLE_CANDIDATES) as Role[];
 
-/** Columns that tell rows of one well apart (sites, fields, cells): such tables are averaged per well. */
-const PER_ROW_KEYS = new Set(['site', 'field', 'fov', 'site_number', 'imagenumber', 'image_number', 'objectnumber', 'object_number', 'cell_id']);
+/**
+ * Columns that tell rows of one well apart (sites, fields, objects): such tables are averaged per well.
+ * Not `cell_id`: LINCS uses Metadata_cell_id for the cell line (A549).
+ */
+const PER_ROW_KEYS = new Set(['site', 'field', 'fov', 'site_number', 'imagenumber', 'image_number', 'objectnumber', 'object_number']);
 
 export interface ColumnRoles {
   /** Column index per role (-1: not in the table). */
