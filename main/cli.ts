@@ -71,7 +71,8 @@ program
   .option('--resume', 'continue from the last checkpoint of this model')
   .option('--checkpoint-every <n>', 'write a checkpoint every N steps (default sized for the encoder)')
   .addOption(new Option('--compounds <which>', 'treated wells PaCLR sees: active-wells (wells of active compounds outside the DMSO spread), active (every well of active compounds), all').choices(['active-wells', 'active', 'all']).default('active-wells'))
-  .option('--features <set>', 'site-level feature set the feature head trains on, e.g. backbone:NAME from micon backbone (default: handcrafted)')
+  .option('--features <set>', 'feature set the feature head trains on: site-level (backbone:NAME from micon backbone) or imported well-level profiles (import-profiles); default: handcrafted')
+  .option('--residual-rank <r>', 'residual feature head: input + a rank-r learned correction (output as wide as the input) instead of the 64-d head')
   .option('--init-from <model|dir|file>', 'fine-tune: start a new run from this model\'s (or checkpoint folder/file\'s) parameters wherever names and shapes match')
   .option('--json', 'print one JSON object')
   .action((o) => runTrain(o));

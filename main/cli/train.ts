@@ -21,6 +21,8 @@ export interface TrainCliOptions {
   features?: string;
   /** --init-from: fine-tune from this model / checkpoint folder / checkpoint file. */
   initFrom?: string;
+  /** --residual-rank: input + low-rank correction instead of the 64-d head. */
+  residualRank?: string;
   json?: boolean;
 }
 
@@ -54,6 +56,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
       compounds: o.compounds,
       featureSource: o.features,
       initFrom: o.initFrom,
+      residualRank: o.residualRank ? positiveInt(o.residualRank, '--residual-rank') : undefined,
       projectPath: path.resolve(o.db),
       signal: ctrlC.signal,
       onProgress: o.json

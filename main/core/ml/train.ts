@@ -57,6 +57,11 @@ export interface TrainOptions {
    * model name becomes `<kind>@<set>` for any set but the hand-crafted one.
    */
   featureSource?: string;
+  /**
+   * A residual feature head of this rank (input + low-rank correction, output as wide as the input)
+   * instead of the 64-d head; the default model name becomes `<kind>-res<r>@<set>`.
+   */
+  residualRank?: number;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -120,7 +125,10 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   const initSource = o.initFrom ? resolveInitSource(db, o.projectPath, o.initFrom) : null;
   const initEnc = initSource?.config.imageEncoder;
   const featureSource = encoder === 'features' ? (o.featureSource ?? (initEnc?.kind === 'features' ? initEnc.source : undefined) ?? HANDCRAFTED) : null;
-  const name = o.name ?? modelName(o.model, encoder, featureSource);
+  if (o.residualRank !== undefined && (encoder !== 'features' || !(Number.isInteger(o.residualRank) && o.residualRank >= 1))) {
+    throw new InputError(`--residual-rank needs the feature head (not --encoder cnn) and a positive integer (got ${o.residualRank})`);
+  }
+  const name = o.name ?? modelName(o.residualRank ? (`${o.model}-res${o.residualRank}` as ModelKind) : o.model, encoder, featureSource);
   if (featureSource === name) throw new InputError(`model ${name} cannot train on its own embedding; pick another --features set or name`);
   const ckDir = o.checkpointDir ?? checkpointDirFor(o.projectPath, name);
   const backend = await selectBackend(o.backend ?? 'tensorflow');
@@ -151,7 +159,9 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
     makeConfig({
       model: o.model,
       seed: o.seed ?? 1,
-      imageEncoder: feats ? { kind: 'features', inputDim: feats.dim, outDim: 64, source: feats.source } : { kind: 'cnn', spec: DEFAULT_IMAGE_ENCODER },
+      imageEncoder: feats
+        ? { kind: 'features', inputDim: feats.dim, outDim: o.residualRank ? feats.dim : 64, source: feats.source, ...(o.residualRank ? { residualRank: o.residualRank } : {}) }
+        : { kind: 'cnn', spec: DEFAULT_IMAGE_ENCODER },
       // wasm's matmul costs ~1 µs per OUTPUT element whatever the batch, so the fingerprint layer's
       // weight gradient (2048 × hidden) sets the step time: keep it narrow on CPU, as screens of a
       // few dozen compounds need little capacity anyway.

@@ -75,6 +75,11 @@ export function PlateView({ plate, plates, wells, initialWell, heatmap, onHeatma
           <span>
             {plate.wells} wells with data · {plate.sites} sites
           </span>
+          {plate.sites === 0 && (
+            <span className="muted" data-testid="no-images">
+              profiles only — no images
+            </span>
+          )}
           {image && <span>{image}</span>}
           {plate.qcFlaggedSites > 0 && <span className="qc-text">{plate.qcFlaggedSites} QC-flagged sites</span>}
         </div>

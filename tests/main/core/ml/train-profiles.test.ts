@@ -79,3 +79,43 @@ describe.each(cases)('MICON over imported profiles: $name', (c) => {
     expect(q.results.every((h) => Number.isFinite(h.similarity) && h.p > 0 && h.p <= 1)).toBe(true);
   });
 });
+
+describe('residual feature head (train --residual-rank)', () => {
+  it('starts as the normalised input, and its ONNX export computes what tfjs computes', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const { selectBackend } = await import('../../../../main/core/ml/backend.js');
+    const { makeConfig } = await import('../../../../main/core/ml/config.js');
+    const { createModel, disposeModel, imageEmbed, paramData } = await import('../../../../main/core/ml/model.js');
+    const { exportModelOnnx } = await import('../../../../main/core/ml/export-model.js');
+    const { createEmbedder } = await import('../../../../main/core/ml/onnx-embed.js');
+    await selectBackend('wasm', { skipNative: true });
+    const d = 12;
+    const config = makeConfig({ imageEncoder: { kind: 'features', inputDim: d, outDim: d, residualRank: 3 } });
+    const model = createModel(config);
+    try {
+      expect(model.params['feat0/kernel'].shape).toEqual([d, 3]);
+      expect(model.params['feat1/kernel'].shape).toEqual([3, d]);
+      expect(model.params['mol1/kernel'].shape).toEqual([config.molecule.hidden, d]);
+      const x = Float32Array.from({ length: 5 * d }, (_, i) => Math.sin(i * 1.7) * 3);
+      const at0 = tf.tidy(() => imageEmbed(model, tf.tensor2d(x, [5, d])).dataSync() as Float32Array);
+      for (let r = 0; r < 5; r++) {
+        const row = x.subarray(r * d, (r + 1) * d);
+        const n = Math.hypot(...row);
+        for (let k = 0; k < d; k++) expect(at0[r * d + k]).toBeCloseTo(row[k] / n, 5);
+      }
+      // Give the correction weights, then compare tfjs with onnxruntime on the exported graph.
+      model.params['feat1/kernel'].assign(tf.tensor2d(Float32Array.from({ length: 3 * d }, (_, i) => Math.cos(i) * 0.5), [3, d]));
+      const want = tf.tidy(() => imageEmbed(model, tf.tensor2d(x, [5, d])).dataSync() as Float32Array);
+      expect(Math.max(...want.map((v, i) => Math.abs(v - at0[i])))).toBeGreaterThan(0.01);
+      const emb = await createEmbedder(exportModelOnnx(config, paramData(model)));
+      try {
+        const got = await emb.embed(x, 5);
+        for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
+      } finally {
+        await emb.close();
+      }
+    } finally {
+      disposeModel(model);
+    }
+  });
+});
