@@ -27,9 +27,10 @@ export const ROLES = Object.keys(ROLE_CANDIDATES) as Role[];
 
 /**
  * Columns that tell rows of one well apart (sites, fields, objects): such tables are averaged per well.
- * Not `cell_id`: LINCS uses Metadata_cell_id for the cell line (A549).
+ * pycytominer writes e.g. Metadata_Cells_Number_Object_Number. Not `cell_id`: LINCS uses
+ * Metadata_cell_id for the cell line (A549).
  */
-const PER_ROW_KEYS = new Set(['site', 'field', 'fov', 'site_number', 'imagenumber', 'image_number', 'objectnumber', 'object_number']);
+const PER_ROW_RE = /^(site|field|fov|site_number|image_?number|(\w+_)?object_?number)$/;
 
 export interface ColumnRoles {
   /** Column index per role (-1: not in the table). */
@@ -85,7 +86,7 @@ export function resolveColumnRoles(file: string, columns: string[], explicit: Pa
     }
   }
   const detail = keys.findIndex((k, j) => k === 'control_type' && j !== index.control);
-  const perRow = keys.flatMap((k, j) => (PER_ROW_KEYS.has(k) && !taken.has(j) ? [j] : []));
+  const perRow = keys.flatMap((k, j) => (PER_ROW_RE.test(k) && !taken.has(j) ? [j] : []));
   const names = Object.fromEntries(ROLES.map((r) => [r, index[r] >= 0 ? columns[index[r]] : null])) as Record<Role, string | null>;
   return { index, controlDetail: detail, perRow, names, explicit: ROLES.filter((r) => explicit[r] !== undefined) };
 }
