@@ -8,6 +8,7 @@ import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 import { useLatestJob } from '../../jobs';
 import { useNav } from '../../nav';
+import { FileRow as Row } from './ImportPanel';
 import { ProblemList } from './ProblemList';
 import type { Chooser } from './ProjectView';
 
@@ -165,19 +166,5 @@ export function ProfileImportPanel({ choose }: { choose(c: Chooser): void }) {
         </div>
       )}
     </section>
-  );
-}
-
-function Row({ label, value, onClick, disabled, testId }: { label: string; value?: string; onClick(): void; disabled?: boolean; testId: string }) {
-  return (
-    <div className="file-row">
-      <span className="file-label">{label}</span>
-      <span className={`file-value${value ? '' : ' muted'}`} title={value} data-testid={`${testId}-value`}>
-        {value ?? 'none chosen'}
-      </span>
-      <button type="button" className="btn" data-testid={testId} disabled={disabled} onClick={onClick}>
-        Choose…
-      </button>
-    </div>
   );
 }
