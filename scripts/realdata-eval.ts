@@ -57,11 +57,15 @@ interface Row {
   compound: string;
   rep: number | null;
   mech: number | null;
+  /** The well's concentration and distance from DMSO (norm of its normalised profile), for dose response. */
+  conc: number | null;
+  norm: number;
 }
 
 /** Held-out queries of every set with profiles: replicate AP (any other well) and mechanism AP (other compounds, `mechExclude`). */
 function score(db: DB, heldout: Set<string>, fold: number): Row[] {
   const rows: Row[] = [];
+  const concOf = new Map(wellInfo(db).map((w) => [w.wellId, w.concentration]));
   for (const fs0 of featureSets(db)) {
     const { profiles, meta } = loadProfiles(db, fs0.id);
     if (!profiles.rows) continue;
@@ -74,10 +78,53 @@ function score(db: DB, heldout: Set<string>, fold: number): Row[] {
       const rep = averagePrecision(sims, cls, cands.length)?.ap ?? null;
       const has = classifyMechanism(enc, q, cands, mechExclude, cls);
       const mech = has ? (averagePrecision(sims, cls, cands.length)?.ap ?? null) : null;
-      rows.push({ set: fs0.name, fold, compound, rep, mech });
+      const v = profiles.data.subarray(q * profiles.cols, (q + 1) * profiles.cols);
+      rows.push({ set: fs0.name, fold, compound, rep, mech, conc: concOf.get(meta[q].wellId) ?? null, norm: Math.hypot(...v) });
     });
   }
   return rows;
+}
+
+/** Spearman correlation of x and y (average ranks for ties); null when either is constant. */
+function spearman(x: number[], y: number[]): number | null {
+  const rank = (a: number[]) => {
+    const idx = a.map((v, i) => [v, i] as const).sort((p, q) => p[0] - q[0]);
+    const out = new Array<number>(a.length);
+    for (let i = 0; i < idx.length; ) {
+      let j = i;
+      while (j + 1 < idx.length && idx[j + 1][0] === idx[i][0]) j++;
+      for (let k = i; k <= j; k++) out[idx[k][1]] = (i + j) / 2;
+      i = j + 1;
+    }
+    return out;
+  };
+  const rx = rank(x);
+  const ry = rank(y);
+  const m = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+  const mx = m(rx);
+  const my = m(ry);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < rx.length; i++) {
+    sxy += (rx[i] - mx) * (ry[i] - my);
+    sxx += (rx[i] - mx) ** 2;
+    syy += (ry[i] - my) ** 2;
+  }
+  return sxx && syy ? sxy / Math.sqrt(sxx * syy) : null;
+}
+
+/** Per compound with ≥ 3 doses: Spearman of dose vs distance from DMSO. */
+function doseResponse(rows: Row[]): Map<string, number> {
+  const by = new Map<string, Row[]>();
+  for (const r of rows) if (r.conc !== null) by.set(r.compound, [...(by.get(r.compound) ?? []), r]);
+  const out = new Map<string, number>();
+  for (const [c, rs] of by) {
+    if (new Set(rs.map((r) => r.conc)).size < 3) continue;
+    const rho = spearman(rs.map((r) => r.conc!), rs.map((r) => r.norm));
+    if (rho !== null) out.set(c, rho);
+  }
+  return out;
 }
 
 /** Per compound: mean over its query wells (the copairs convention). */
@@ -167,8 +214,9 @@ const sets = [...new Set(rows.map((r) => r.set))];
 const B = Number(o.bootstrap);
 const result: Record<string, Record<string, unknown>> = {};
 const baselines = [setName, `${setName}_z`];
-for (const key of ['rep', 'mech'] as const) {
-  const per = new Map(sets.map((s) => [s, perCompound(rows.filter((r) => r.set === s), key)]));
+for (const key of ['rep', 'mech', 'dose'] as const) {
+  const per = new Map(sets.map((s) => [s, key === 'dose' ? doseResponse(rows.filter((r) => r.set === s)) : perCompound(rows.filter((r) => r.set === s), key)]));
+  if (!per.get(setName)!.size) continue;
   // Compounds every set scored, so intervals and differences are paired.
   const common = [...per.get(setName)!.keys()].filter((c) => sets.every((s) => per.get(s)!.has(c))).sort();
   for (const s of sets) {
@@ -181,7 +229,7 @@ for (const key of ['rep', 'mech'] as const) {
           return [x, boot(d, common, B, seed + 1)];
         }),
     );
-    result[s] = { ...result[s], [key === 'rep' ? 'replicateMap' : 'mechanismMap']: { ...b, minus: diffs } };
+    result[s] = { ...result[s], [key === 'rep' ? 'replicateMap' : key === 'mech' ? 'mechanismMap' : 'doseSpearman']: { ...b, minus: diffs } };
   }
 }
 const summary = {
@@ -205,10 +253,13 @@ const summary = {
 };
 fs.writeFileSync(path.join(out, 'realdata-eval.json'), JSON.stringify(summary, null, 2));
 const f = (x: { mean: number; lo: number; hi: number }) => `${x.mean.toFixed(3)} [${x.lo.toFixed(3)}, ${x.hi.toFixed(3)}]`;
-const lines = [`| feature set | replicate mAP (held-out) | Δ vs ${setName} | mechanism mAP (${mechExclude === 'batch' ? 'other batches' : 'any well'}) | Δ vs ${setName} |`, '|---|---|---|---|---|'];
+const lines = [
+  `| feature set | replicate mAP (held-out) | Δ vs ${setName} | mechanism mAP (${mechExclude === 'batch' ? 'other batches' : 'any well'}) | Δ vs ${setName} | dose ρ (distance from DMSO) |`,
+  '|---|---|---|---|---|---|',
+];
 for (const s of sets) {
   const r = result[s] as Record<string, { mean: number; lo: number; hi: number; n: number; minus: Record<string, { mean: number; lo: number; hi: number }> }>;
-  const d = (k: 'replicateMap' | 'mechanismMap') => (r[k].minus[setName] ? f(r[k].minus[setName]) : '—');
-  lines.push(`| ${s} | ${f(r.replicateMap)} | ${d('replicateMap')} | ${r.mechanismMap ? f(r.mechanismMap) : '—'} | ${r.mechanismMap ? d('mechanismMap') : '—'} |`);
+  const d = (k: string) => (r[k]?.minus[setName] ? f(r[k].minus[setName]) : '—');
+  lines.push(`| ${s} | ${f(r.replicateMap)} | ${d('replicateMap')} | ${r.mechanismMap ? f(r.mechanismMap) : '—'} | ${d('mechanismMap')} | ${r.doseSpearman ? f(r.doseSpearman) : '—'} |`);
 }
 process.stdout.write(lines.join('\n') + `\n\n${heldoutAll.length} held-out compounds over ${folds} folds; ${(result[setName] as { replicateMap: { n: number } }).replicateMap.n} scored; ${summary.seconds.toFixed(0)} s; JSON: ${path.join(out, 'realdata-eval.json')}\n`);

@@ -30,7 +30,9 @@ export const ROLES = Object.keys(ROLE_CANDIDATES) as Role[];
  * pycytominer writes e.g. Metadata_Cells_Number_Object_Number. Not `cell_id`: LINCS uses
  * Metadata_cell_id for the cell line (A549).
  */
-const PER_ROW_RE = /^(site|field|fov|site_number|image_?number|(\w+_)?object_?number)$/;
+const PER_ROW_RE = /^(site|field|fov|site_number|image_?number|object_?number)$/;
+/** Only as metadata: CellProfiler's `Cells_Number_Object_Number` is a per-well mean, a feature. */
+const PER_ROW_META_RE = /^(image_)?metadata_(\w+_)?object_?number$/i;
 
 export interface ColumnRoles {
   /** Column index per role (-1: not in the table). */
@@ -86,7 +88,7 @@ export function resolveColumnRoles(file: string, columns: string[], explicit: Pa
     }
   }
   const detail = keys.findIndex((k, j) => k === 'control_type' && j !== index.control);
-  const perRow = keys.flatMap((k, j) => (PER_ROW_RE.test(k) && !taken.has(j) ? [j] : []));
+  const perRow = keys.flatMap((k, j) => ((PER_ROW_RE.test(k) || PER_ROW_META_RE.test(columns[j])) && !taken.has(j) ? [j] : []));
   const names = Object.fromEntries(ROLES.map((r) => [r, index[r] >= 0 ? columns[index[r]] : null])) as Record<Role, string | null>;
   return { index, controlDetail: detail, perRow, names, explicit: ROLES.filter((r) => explicit[r] !== undefined) };
 }
