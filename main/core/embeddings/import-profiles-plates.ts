@@ -135,7 +135,7 @@ export class PlateCollector {
     else {
       if (!this.roles.perRow.length) {
         throw new InputError(
-          `${this.file}: well ${well} of plate ${plate} appears twice (${w.line} and ${where}); a table with one row per well must not repeat a well (per-site or per-cell tables need a Metadata_Site or ObjectNumber column)`,
+          `${this.file}: well ${well} of plate ${plate} appears twice (${w.line} and ${where}; columns "${this.roles.names.plate}", "${this.roles.names.well}"); a table with one row per well must not repeat a well (per-site or per-cell tables need a Metadata_Site or ObjectNumber column)`,
         );
       }
       if (w.compound !== compound || w.concentration !== concentration || w.pertType !== pertType) {

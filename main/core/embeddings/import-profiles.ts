@@ -216,7 +216,7 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
     if (matched && !a) acc.set(key, (a = { plate: plate!, well, n: 0, sums: new Float64Array(nc), line: where }));
     else if (a && !roles.perRow.length && !collector) {
       throw new InputError(
-        `${file}: well ${well} of plate ${plate} appears twice (${a.line} and ${where}); a table with one row per well must not repeat a well (per-site or per-cell tables need a Metadata_Site or ObjectNumber column)`,
+        `${file}: well ${well} of plate ${plate} appears twice (${a.line} and ${where}; columns "${plateName}", "${wellName}"); a table with one row per well must not repeat a well (per-site or per-cell tables need a Metadata_Site or ObjectNumber column)`,
       );
     }
     if (a) a.n++;

@@ -185,8 +185,12 @@ describe('bad tables are refused with file, line and column, and nothing is writ
   it('a well given twice', async () => {
     const db = empty();
     const f = variant('dup.csv', (h, rows) => (rows[9][h.indexOf('Metadata_Well')] = rows[2][h.indexOf('Metadata_Well')]));
-    await refused(importProfiles(db, f, { createPlates: true }), /dup\.csv: well A03 of plate SQ00015054 appears twice \(line 4 and line 11\)/);
+    await refused(importProfiles(db, f, { createPlates: true }), /dup\.csv: well A03 of plate SQ00015054 appears twice \(line 4 and line 11; columns "Metadata_Plate", "Metadata_Well"\)/);
     nothingWritten(db);
+    // Into a project that has the plate (no --create-plates): the same refusal.
+    const lincs = open[1];
+    await refused(importProfiles(lincs, f, { name: 'dup' }), /dup\.csv: well A03 of plate SQ00015054 appears twice \(line 4 and line 11; columns "Metadata_Plate", "Metadata_Well"\)/);
+    expect(featureSetByName(lincs, 'dup')).toBeUndefined();
   });
 
   it('an unknown control type, and a word for a concentration', async () => {
