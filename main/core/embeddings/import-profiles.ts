@@ -182,7 +182,10 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
   const nc = candidateIdx.length;
   const stats: ColumnStats[] = candidateIdx.map(() => ({ numeric: 0, text: 0, missing: 0 }));
   /** `plate\twell` → the well's running sums. */
-  const acc = new Map<string, { plate: string; well: string; n: number; sums: Float64Array; line: string }>();
+  const acc = new Map<string, { plate: string; well: string; n: number; sums: Float64Array | Float32Array; line: string }>();
+  // A table of one row per well (no site/object column) holds each well's values once: float32, as
+  // stored, halves what a JUMP-sized table of wells keeps in memory; only rows to average need float64 sums.
+  const Sums = roles.perRow.length ? Float64Array : Float32Array;
   let rows = 0;
   let unmatchedRows = 0;
   const unmatchedExamples: string[] = [];
@@ -213,7 +216,7 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
     }
     const key = `${plate}\t${well}`;
     let a = matched ? acc.get(key) : undefined;
-    if (matched && !a) acc.set(key, (a = { plate: plate!, well, n: 0, sums: new Float64Array(nc), line: where }));
+    if (matched && !a) acc.set(key, (a = { plate: plate!, well, n: 0, sums: new Sums(nc), line: where }));
     else if (a && !roles.perRow.length && !collector) {
       throw new InputError(
         `${file}: well ${well} of plate ${plate} appears twice (${a.line} and ${where}; columns "${plateName}", "${wellName}"); a table with one row per well must not repeat a well (per-site or per-cell tables need a Metadata_Site or ObjectNumber column)`,
