@@ -22,7 +22,7 @@ export async function runEmbed(o: { db: string; json?: boolean }): Promise<void>
     emit(!!o.json, r, () =>
       [
         ...profiles.map((p) => `${p.featureSet.padEnd(14)} ${p.wells} well profiles × ${p.dim} (MAD vs DMSO per plate, ZCA on ${p.controlWells} ${p.spheringReference} wells)`),
-        ...models.map((m) => `  ${m.name}: ${m.sites} sites embedded with onnxruntime (${m.provider}), ${Math.round(m.sitesPerSecond)} sites/s`),
+        ...models.map((m) => `  ${m.name}: ${m.sites} ${m.samples} embedded with onnxruntime (${m.provider}), ${Math.round(m.sitesPerSecond)} ${m.samples}/s`),
         `time: ${seconds.toFixed(1)} s`,
       ].join('\n'),
     );

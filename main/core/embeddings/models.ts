@@ -10,7 +10,9 @@ import { insertSiteVector, replaceFeatureSet, siteInfo, wellInfo, writeImportedW
 export interface ModelEmbedding {
   name: string;
   featureSets: string[];
+  /** Vectors embedded: sites, or wells for a model over imported (well-level) profiles (see `samples`). */
   sites: number;
+  samples: 'sites' | 'wells';
   provider: string;
   providerNote: string | null;
   sitesPerSecond: number;
@@ -104,7 +106,7 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
         store(cat, rows);
       }
     })();
-    out.push({ name: m.name, featureSets: names, sites: vectors.size, provider: embedder.provider, providerNote: embedder.fallbackReason ?? null, sitesPerSecond: vectors.size / seconds });
+    out.push({ name: m.name, featureSets: names, sites: vectors.size, samples: wellSamples ? 'wells' : 'sites', provider: embedder.provider, providerNote: embedder.fallbackReason ?? null, sitesPerSecond: vectors.size / seconds });
   }
   return out;
 }
