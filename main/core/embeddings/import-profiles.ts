@@ -73,13 +73,17 @@ export interface ImportProfilesSummary {
   missingValues: string;
   /** With createPlates: what was created. */
   created: CreatedPlates | null;
+  /** Wells left out because they lacked values (see `missingValues`), as `plate:well`. */
+  droppedWells: string[];
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
 const METADATA_RE = /^(image_)?metadata_/i;
 /** CellProfiler / pandas bookkeeping columns: numeric, but not measurements. */
 const ID_COLUMNS = new Set(['imagenumber', 'objectnumber', 'tablenumber', 'unnamed: 0', '__index_level_0__', 'index', '']);
-const MISSING_POLICY = 'a feature column with any missing value (empty, NA, NaN, ±Inf) in a used row is dropped and named, as pycytominer feature selection does; rows are never dropped';
+const MISSING_POLICY =
+  'a feature column with a missing value (empty, NA, NaN, ±Inf) in a used row is dropped and named, as pycytominer feature selection does; ' +
+  'when that would drop more than half the features, columns missing in over 10 % of rows are dropped and then the wells still missing values (at most 10 % of wells) are left out and named instead';
 const MISSING = new Set(['', 'nan', 'na', 'n/a', '#n/a', 'null', 'none', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity']);
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -182,7 +186,8 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
   const nc = candidateIdx.length;
   const stats: ColumnStats[] = candidateIdx.map(() => ({ numeric: 0, text: 0, missing: 0 }));
   /** `plate\twell` → the well's running sums. */
-  const acc = new Map<string, { plate: string; well: string; n: number; sums: Float64Array | Float32Array; line: string }>();
+  /** `miss`: the feature columns (k) this well lacks a value for in some row (only wells that do). */
+  const acc = new Map<string, { plate: string; well: string; n: number; sums: Float64Array | Float32Array; line: string; miss?: Set<number>; firstMissing?: string }>();
   // A table of one row per well (no site/object column) holds each well's values once: float32, as
   // stored, halves what a JUMP-sized table of wells keeps in memory; only rows to average need float64 sums.
   const Sums = roles.perRow.length ? Float64Array : Float32Array;
@@ -236,6 +241,8 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
       } else if (a) {
         s.missing++;
         s.firstMissing ??= where;
+        (a.miss ??= new Set()).add(k);
+        a.firstMissing ??= where;
       }
     }
   }
@@ -246,6 +253,16 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
   const featureK: number[] = [];
   const droppedFeatures: string[] = [];
   const ignoredColumns: string[] = [];
+  const dropWells = wellsToDrop(stats, acc, rows);
+  for (const a of dropWells) {
+    acc.delete(`${a.plate}\t${a.well}`);
+    problems.push({ file, well: a.well, message: `well ${a.plate}:${a.well} left out: no value for ${a.miss!.size} features (first at ${a.firstMissing})`, severity: 'warning' });
+  }
+  if (dropWells.length) {
+    // The kept wells' gaps only: a column is dropped when one of them lacks it.
+    stats.forEach((s) => (s.missing = 0));
+    for (const a of acc.values()) for (const k of a.miss ?? []) stats[k].missing++;
+  }
   for (let k = 0; k < nc; k++) {
     const s = stats[k];
     const col = columns[candidateIdx[k]];
@@ -336,5 +353,21 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
     perRowColumns: roles.perRow.map((i) => columns[i]),
     missingValues: MISSING_POLICY,
     created,
+    droppedWells: dropWells.map((a) => `${a.plate}:${a.well}`),
   };
+}
+
+/**
+ * Wells to leave out instead of columns: only when dropping every column with a gap would lose more
+ * than half the numeric features (e.g. a few empty wells with no cells, NaN everywhere). Columns
+ * missing in over 10 % of rows are broken columns, dropped either way; the wells still lacking a value
+ * are left out if they are at most 10 % of the wells, else nothing is (the columns go instead).
+ */
+function wellsToDrop<W extends { miss?: Set<number> }>(stats: ColumnStats[], acc: Map<string, W>, rows: number): W[] {
+  const numeric = stats.flatMap((s, k) => (s.text === 0 && s.numeric > 0 ? [k] : []));
+  const gappy = numeric.filter((k) => stats[k].missing > 0);
+  if (gappy.length * 2 <= numeric.length) return [];
+  const broken = new Set(numeric.filter((k) => stats[k].missing > 0.1 * rows));
+  const bad = [...acc.values()].filter((a) => a.miss && [...a.miss].some((k) => !broken.has(k)));
+  return bad.length && bad.length <= 0.1 * acc.size ? bad : [];
 }

@@ -141,6 +141,24 @@ describe('import-profiles --create-plates on real tables', () => {
     expect(loadImportedWellFeatures(db, featureSetByName(db, 'cellprofiler')!.id).rows).toBe(40);
   });
 
+  it('wells with no values (e.g. no cells: NaN everywhere) are left out and named, rather than every feature', async () => {
+    const h0 = lincsLines[0].split(',');
+    const first = h0.findIndex((c) => !c.startsWith('Metadata_'));
+    const f = variant('empty_wells.csv', (h, rows) => {
+      for (const i of [5, 17]) for (let k = first; k < h.length; k++) rows[i][k] = k % 2 ? 'NaN' : '';
+      // and one broken column, empty almost everywhere
+      rows.forEach((r, i) => i % 3 && (r[first + 3] = 'NA'));
+    });
+    const db = project('emptywells');
+    const r = await importProfiles(db, f, { createPlates: true });
+    const well = (i: number) => `SQ00015054:${lincsLines[i + 1].split(',')[h0.indexOf('Metadata_Well')]}`;
+    expect(r.droppedWells).toEqual([well(5), well(17)]);
+    expect(r.droppedFeatures).toEqual([h0[first + 3]]);
+    expect(r).toMatchObject({ wells: 38, features: 453 });
+    expect(r.created).toMatchObject({ wells: 40 });
+    expect(r.problems.map((p) => p.message).join('\n')).toMatch(new RegExp(`well ${well(5)} left out: no value for 454 features \\(first at line 7\\)`));
+  });
+
   it('adds to an existing project: plates already there keep their wells; new plates are created', async () => {
     const db = project('lincs');
     const before = count(db, 'SELECT COUNT(*) n FROM wells');
