@@ -140,7 +140,7 @@ program
   .option('--allow-unmatched', 'skip rows whose plate or well is not in the project instead of refusing the file')
   .option('--create-plates', 'create the plates, wells, compounds, batches and sources the table names (a profiles-first project; the project file is created if needed)')
   .option('--columns <roles>', 'column per role where the names are not recognised: well=…,plate=…,compound=…,smiles=…,control=…,batch=…,source=…,moa=…,concentration=…')
-  .option('--compounds <file>', 'side table of compounds (id or name, SMILES, MoA, target) joined on compound id, else name; fills what the profile table lacks')
+  .option('--compounds <file>', "side table of compounds (id or name, SMILES, MoA, target) joined on compound id, else name; fills what the profile table lacks (with --create-plates, the one such CSV next to the table is used unless 'none')")
   .option('--json', 'print one JSON object')
   .action((file, o) => runImportProfiles(file, o));
 

@@ -42,7 +42,7 @@ export async function runImportProfiles(file: string, o: ImportProfilesCliOption
         c
           ? `created ${c.plates} plates, ${c.wells} wells, ${c.compounds} compounds (${c.compoundsWithSmiles} with a structure), ${c.controlWells} control wells; sources ${c.sources.join(', ')}; batches ${c.batches.join(', ')}` +
             (c.existingPlates.length ? `; kept ${c.existingPlates.length} plates already in the project` : '') +
-            (c.sideTableMatches !== null ? `; ${c.sideTableMatches} compound-table rows matched` : '')
+            (c.compoundsTable ? `; compounds table ${c.compoundsTable.file} (${c.compoundsTable.how}): ${c.sideTableMatches} rows matched` : '')
           : '',
         c?.compoundsWithoutSmiles.length ? `no structure for ${c.compoundsWithoutSmiles.length} compounds (searchable, left out of molecule-side training): ${c.compoundsWithoutSmiles.slice(0, 12).join(', ')}${c.compoundsWithoutSmiles.length > 12 ? ', …' : ''}` : '',
         ...(c?.defaults ?? []),

@@ -8,6 +8,7 @@
 // - SMILES may come from the table or a side table (`--compounds FILE`, joined on compound id, else
 //   name); ChemAxon extensions (` |c:13,t:11|`) are read; a compound without a (valid) structure is
 //   imported and searchable, only left out of the molecule side of training.
+import fs from 'node:fs';
 import path from 'node:path';
 import { canonicalSmiles } from '../chem/rdkit.js';
 import type { DB } from '../db/open.js';
@@ -63,6 +64,8 @@ export interface CreatedPlates {
   existingPlates: string[];
   /** Side-table (`--compounds`) rows that matched a compound of the table. */
   sideTableMatches: number | null;
+  /** The compounds table joined, and whether it was given or found next to the profile table. */
+  compoundsTable: { file: string; how: 'given' | 'found next to the table' } | null;
   /** What was assumed where the table says nothing. */
   defaults: string[];
 }
@@ -227,7 +230,7 @@ export class PlateCollector {
   }
 
   /** Write sources, batches, plates, wells and compounds. Call inside the import's transaction. */
-  write(db: DB, compounds: Map<string, ResolvedCompound>, sideTableMatches: number | null): CreatedPlates {
+  write(db: DB, compounds: Map<string, ResolvedCompound>, sideTableMatches: number | null, compoundsTable: CreatedPlates['compoundsTable'] = null): CreatedPlates {
     const compoundIds = new Map<string, number>();
     for (const c of compounds.values()) compoundIds.set(c.compoundId, upsertCompound(db, c));
     const existingPlates: string[] = [];
@@ -299,9 +302,41 @@ export class PlateCollector {
       batches: [...new Set([...this.plates.values()].map((p) => p.batch))].sort(),
       existingPlates,
       sideTableMatches,
+      compoundsTable,
       defaults,
     };
   }
+}
+
+/**
+ * A compounds table next to a profile table (the way public data sets ship SMILES apart from profiles):
+ * the one CSV/TSV in the same folder whose header has a SMILES column and a compound id or name
+ * column. None, or more than one, → null (pass --compounds FILE).
+ */
+export function findCompoundsTable(profileFile: string): string | null {
+  const dir = path.dirname(path.resolve(profileFile));
+  const self = path.resolve(profileFile);
+  const hits: string[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const f = path.join(dir, name);
+    if (f === self || !/\.(csv|tsv|txt)$/i.test(name)) continue;
+    let head: string;
+    try {
+      const fd = fs.openSync(f, 'r');
+      try {
+        const b = Buffer.alloc(8192);
+        head = b.toString('utf8', 0, fs.readSync(fd, b, 0, b.length, 0)).split(/\r?\n/, 1)[0];
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      continue;
+    }
+    const keys = head.split(head.includes('\t') ? '\t' : ',').map((c) => columnKey(c.replace(/^"|"$/g, '')));
+    const has = (cands: readonly string[]) => cands.some((c) => keys.includes(c));
+    if (has(ROLE_CANDIDATES.smiles) && (has(ROLE_CANDIDATES.compound) || has(ROLE_CANDIDATES.name))) hits.push(f);
+  }
+  return hits.length === 1 ? hits[0] : null;
 }
 
 function describe(w: { compound: string | null; concentration: number | null; pertType: PertType | null }): string {

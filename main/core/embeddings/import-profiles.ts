@@ -19,7 +19,7 @@ import type { DB } from '../db/open.js';
 import { tryNormaliseWell } from '../plates/wells.js';
 import { InputError, type Problem } from '../types.js';
 import { buildProfiles, type ProfileSummary } from './profiles.js';
-import { PlateCollector, type CreatedPlates } from './import-profiles-plates.js';
+import { findCompoundsTable, PlateCollector, type CreatedPlates } from './import-profiles-plates.js';
 import { parseColumnsOption, resolveColumnRoles, type Role } from './profile-columns.js';
 import { openTable, sha256File, type Cell, type TableFormat } from './profile-table.js';
 import { featureSetByName, replaceFeatureSet, setFeatureNames, writeImportedWellFeatures, type ImportedWellRow } from './store.js';
@@ -37,7 +37,11 @@ export interface ImportProfilesOptions {
   createPlates?: boolean;
   /** Explicit column roles, `well=Col,plate=Col2,compound=…,smiles=…,control=…` (or parsed). */
   columns?: string | Partial<Record<Role, string>>;
-  /** Side table of compounds (id or name, SMILES, MoA, target), joined on compound id, else name. */
+  /**
+   * Side table of compounds (id or name, SMILES, MoA, target), joined on compound id, else name.
+   * With createPlates and none given, the one such table next to the profile table is used (said so
+   * in `created.compoundsTable`); 'none' turns that off.
+   */
   compoundsFile?: string;
 }
 
@@ -312,9 +316,12 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
   const sha256 = sha256File(file);
   const importedAt = new Date().toISOString();
   const metadataColumns = metadataIdx.map((i) => columns[i]);
-  const resolved = collector ? await collector.resolve(opts.compoundsFile) : null;
+  const given = opts.compoundsFile && opts.compoundsFile !== 'none' ? opts.compoundsFile : null;
+  const found = collector && opts.compoundsFile === undefined ? findCompoundsTable(file) : null;
+  const compoundsTable = given ? { file: path.resolve(given), how: 'given' as const } : found ? { file: found, how: 'found next to the table' as const } : null;
+  const resolved = collector ? await collector.resolve(compoundsTable?.file) : null;
   const { featureSetId, profiles, created } = db.transaction(() => {
-    const created = collector && resolved ? collector.write(db, resolved.compounds, resolved.sideTableMatches) : null;
+    const created = collector && resolved ? collector.write(db, resolved.compounds, resolved.sideTableMatches, compoundsTable) : null;
     const id = replaceFeatureSet(db, { name, kind: 'imported', dim: featureNames.length, version: `sha256:${sha256.slice(0, 16)}`, modelId: null });
     setFeatureNames(db, id, featureNames);
     writeImportedWellFeatures(db, id, wellRows);

@@ -141,6 +141,11 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   // controls the DMSO wells of its plate (else batch, else source), activity judged on that set.
   const wellLevel = isWellLevelSource(db, featureSource) ? normalizedWellFeatures(db, featureSource!) : null;
   const data = await loadTrainData(db, 2048, wellLevel?.samples);
+  if (o.model !== 'image_only' && !data.fingerprints.size) {
+    throw new InputError(
+      `no treated compound of this project has a structure (SMILES), and ${o.model} pairs cells with molecules; add a SMILES column to the platemap or table, or join one with import-profiles --compounds FILE (image_only trains without)`,
+    );
+  }
   const feats = wellLevel ? wellLevel.feats : featureSource !== null ? normalizedSiteFeatures(db, data.sites, featureSource) : null;
   const which = o.compounds ?? 'active-wells';
   const activitySet = wellLevel ? featureSource! : undefined;

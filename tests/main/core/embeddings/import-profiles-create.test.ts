@@ -89,12 +89,21 @@ describe('import-profiles --create-plates on real tables', () => {
     const r = await importProfiles(db, LINCS, { createPlates: true, compoundsFile: LINCS_COMPOUNDS });
     expect(r).toMatchObject({ rows: 384, wells: 384, plates: 1, features: 454 });
     expect(r.columns).toMatchObject({ compound: 'Metadata_broad_sample', control: 'Metadata_pert_type', concentration: 'Metadata_mmoles_per_liter', batch: 'Metadata_Batch_Number' });
-    expect(r.created).toMatchObject({ plates: 1, wells: 384, compounds: 59, compoundsWithSmiles: 45, controlWells: 24, batches: ['4'], sideTableMatches: 58 });
+    expect(r.created).toMatchObject({ plates: 1, wells: 384, compounds: 59, compoundsWithSmiles: 45, controlWells: 24, batches: ['4'], sideTableMatches: 58, compoundsTable: { file: LINCS_COMPOUNDS, how: 'given' } });
     const imatinib = db.prepare("SELECT name, canonical_smiles AS s FROM compounds WHERE compound_id = 'BRD-K92723993-001-06-7'").get() as { name: string; s: string };
     expect(imatinib.name).toBe('imatinib');
     expect(imatinib.s).toBeTruthy();
     expect(count(db, "SELECT COUNT(DISTINCT concentration) n FROM wells WHERE pert_type = 'trt'")).toBeGreaterThanOrEqual(6);
     expect(r.profiles).toMatchObject({ wells: 384, controlWells: 24, spheringReference: 'negcon' });
+  });
+
+  it('without --compounds, the one compounds table next to the profile table is joined, and said; "none" turns it off', async () => {
+    const r = await importProfiles(project('lincs-auto'), LINCS, { createPlates: true });
+    expect(r.created).toMatchObject({ compoundsWithSmiles: 45, compoundsTable: { file: LINCS_COMPOUNDS, how: 'found next to the table' } });
+    const b = await importProfiles(project('bbbc-auto'), BBBC, { createPlates: true });
+    expect(b.created).toMatchObject({ compoundsWithSmiles: 25, compoundsTable: { file: BBBC_COMPOUNDS, how: 'found next to the table' } });
+    const off = await importProfiles(project('lincs-none'), LINCS, { createPlates: true, compoundsFile: 'none' });
+    expect(off.created).toMatchObject({ compoundsWithSmiles: 0, compoundsTable: null, sideTableMatches: null });
   });
 
   it('export → import --create-plates into an empty project → export gives the same file, byte for byte', async () => {
