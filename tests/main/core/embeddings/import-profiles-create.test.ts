@@ -12,7 +12,7 @@ import { exportProfiles } from '../../../../main/core/embeddings/export-profiles
 import { importProfiles } from '../../../../main/core/embeddings/import-profiles.js';
 import { featureSetByName, loadImportedWellFeatures } from '../../../../main/core/embeddings/store.js';
 import { runQuery } from '../../../../main/core/search/query.js';
-import { InputError } from '../../../../main/core/types.js';
+import { refused } from '../../../helpers/refused.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 
 const REAL = path.resolve(__dirname, '../../../../../shared/realdata');
@@ -46,14 +46,6 @@ function variant(name: string, edit: (header: string[], rows: string[][]) => voi
   return f;
 }
 
-async function refused(p: Promise<unknown>, ...patterns: RegExp[]): Promise<void> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(InputError);
-  for (const re of patterns) expect((e as Error).message).toMatch(re);
-}
 
 describe('import-profiles --create-plates on real tables', () => {
   it('BBBC021: 55 plates in 10 weekly batches, 39 compounds (ChemAxon SMILES read), DMSO controls by name (no control column), MoA; searchable', async () => {
