@@ -1,4 +1,5 @@
 // `npm run bench -- <part> [<part> …]`: one JSON object per part on stdout. Progress goes to stderr.
+import { benchImportProfiles } from './import-profiles.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLargePlate } from './large-plate.bench.js';
 import { benchSearch } from './search.bench.js';
@@ -10,6 +11,7 @@ const parts: Record<string, () => Promise<object>> = {
   embed: benchEmbed,
   search: benchSearch,
   'large-plate': benchLargePlate,
+  'import-profiles': benchImportProfiles,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
