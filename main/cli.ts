@@ -12,6 +12,7 @@ import { fail } from './cli/output.js';
 import { runQueryCli } from './cli/query.js';
 import { runServe } from './cli/serve.js';
 import { runTrain } from './cli/train.js';
+import { runTune } from './cli/tune.js';
 import { runSplit } from './cli/split.js';
 
 const program = new Command('micon')
@@ -52,7 +53,7 @@ program
   .option('--batch <name>', 'batch for plates not in --plate-meta')
   .option('--plate-meta <csv>', 'plate → source, batch, replicate')
   .option('--channels <map>', 'explicit channel mapping when names cannot be resolved, e.g. "1=DNA,2=ER,3=RNA,4=AGP,5=Mito"')
-  .option('--cache-size <px>', 'side of the cached preprocessed array per site', '128')
+  .option('--cache-size <px>', 'side of the cached array per site (thumbnails, heatmaps, CNN input); kept as the project setting (default 64)')
   .option('--json', 'print one JSON object')
   .action(async (folder, o) => {
     await runIngest(folder, o);
@@ -74,6 +75,11 @@ program
   .option('--features <set>', 'feature set the feature head trains on: site-level (backbone:NAME from micon backbone) or imported well-level profiles (import-profiles); default: handcrafted')
   .option('--residual-rank <r>', 'residual feature head: input + a rank-r learned correction (output as wide as the input) instead of the 64-d head')
   .option('--init-from <model|dir|file>', 'fine-tune: start a new run from this model\'s (or checkpoint folder/file\'s) parameters wherever names and shapes match')
+  .option('--name <name>', 'store the model under this name (to compare configurations side by side; default: the kind)')
+  .option('--temperature <t>', 'SupCon temperature (default 0.1; the reference uses 1.0)')
+  .addOption(new Option('--cf-gradient <how>', "counterfactual term: 'detach' the image embeddings (reference) or train the encoder 'through' it (default)").choices(['detach', 'through']))
+  .addOption(new Option('--cf-contrast <how>', "counterfactual term: one 'joint' SupCon over real and predicted (reference) or 'cross'-set (default)").choices(['joint', 'cross']))
+  .option('--reference-loss', 'the reference implementation\'s loss: temperature 1.0, detach, joint (flags above override)')
   .option('--json', 'print one JSON object')
   .action((o) => runTrain(o));
 
@@ -90,8 +96,12 @@ program
 
 program
   .command('embed')
-  .description('embed every site with each trained model and the hand-crafted features; build normalised well profiles')
+  .description('embed every site with each trained model (and its untrained twin) and the hand-crafted features; fair baselines; normalised well profiles')
   .requiredOption('--db <file>', 'project file (.micon)')
+  .addOption(new Option('--normalize <ref>', "per-plate reference of the robust MAD (kept in the project for later builds)").choices(['dmso', 'all']))
+  .option('--whiten-ridge <x>', 'ZCA ridge relative to the mean eigenvalue of the control covariance (default 0.1)')
+  .addOption(new Option('--batch-correct <how>', 'batch correction after sphering').choices(['none', 'harmony']))
+  .addOption(new Option('--harmony-by <level>', 'what Harmony removes').choices(['plate', 'batch', 'source']))
   .option('--json', 'print one JSON object')
   .action((o) => runEmbed(o));
 
@@ -100,6 +110,9 @@ program
   .description('NSB/NSS retrieval and mAP for every feature set, held-out compounds apart from trained ones')
   .requiredOption('--db <file>', 'project file (.micon)')
   .option('--permutations <n>', 'permutations for the mAP significance null', '1000')
+  .addOption(new Option('--replicates <key>', 'what makes two wells replicates').choices(['compound', 'compound-dose']).default('compound'))
+  .option('--resamples <n>', 'compound-bootstrap resamples for the 95 % intervals (0: none)', '1000')
+  .option('--no-zero-shot', 'skip retrieving held-out compounds from their SMILES through the micon models')
   .option('--json', 'print one JSON object')
   .action((o) => runEval(o));
 
@@ -118,6 +131,19 @@ program
     if (o.holdoutFraction === undefined && !o.holdoutCompounds && o.folds === undefined) o.holdoutFraction = '0.25';
     runSplit(o);
   });
+
+program
+  .command('tune')
+  .description('choose a training setting on validation folds of the training compounds (nested: held-out compounds are never used)')
+  .requiredOption('--db <file>', 'project file (.micon), with a split; it is not modified')
+  .addOption(new Option('--model <kind>', 'objective').choices(['micon', 'image_only', 'clip']).default('micon'))
+  .option('--temperatures <list>', 'SupCon temperatures to compare, e.g. 0.1,1')
+  .option('--forms <list>', 'counterfactual forms to compare: ours,reference')
+  .option('--folds <k>', 'validation folds over the training compounds', '3')
+  .option('--seed <n>', 'seed for the folds and training', '1')
+  .option('--steps <n>', 'training steps per run (default: the training default)')
+  .option('--json', 'print one JSON object')
+  .action((o) => runTune(o));
 
 program
   .command('cross-validate')

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { generateDemo } from '../core/demo/generate.js';
 import { openProject } from '../core/db/open.js';
+import { embedBaselines } from '../core/embeddings/baselines.js';
 import { embedHandcrafted } from '../core/embeddings/handcrafted.js';
 import { embedModels } from '../core/embeddings/models.js';
 import { buildAllProfiles, evaluateAll } from '../core/embeddings/profiles.js';
@@ -66,6 +67,7 @@ export async function runDemo(o: { out: string; size: 'small' | 'default'; json?
       trained.push(r);
     }
     const embedded = await embedModels(project);
+    embedBaselines(project);
     buildAllProfiles(project);
     log(`6/6 embedded every site (${embedded.map((e) => `${e.name}: onnxruntime ${e.provider}`).join(', ')}) and evaluated`);
     const evaluation = evaluateAll(project);

@@ -49,6 +49,7 @@ export function describeIngest(s: IngestSummary): string {
     `layout: ${s.layout}`,
     `plates: ${s.plates}${s.replaced.length ? ` (replaced: ${s.replaced.join(', ')})` : ''}${s.refused.length ? ` (refused: ${s.refused.join(', ')})` : ''}`,
     `wells: ${s.wells}   sites: ${s.sites}   images: ${s.images}   channels: 5 (DNA, ER, RNA, AGP, Mito)`,
+    ...s.channelMappings.map((m) => `channels of ${m.plate}: ${m.mapping}`),
     `compounds: ${s.compounds}   control wells: ${s.controls}`,
     `time: ${s.seconds.toFixed(1)} s (${tiffsPerS} images/s)`,
     formatProblems(s.problems),

@@ -101,6 +101,9 @@ export function formatQuery(r: QueryResult): string {
     `query (${q.kind}): ${q.description}`,
     `feature set ${q.featureSet}, top ${q.k}, ${filters.join(', ')}; searched ${r.index.wells} wells (${r.index.dim}-d, ${r.index.engine}) in ${r.index.searchMs} ms`,
   ];
+  const ad = q.prediction?.applicability;
+  if (ad?.nearest) out.push(`nearest training compound: ${ad.nearest.name ?? ad.nearest.compound} (Tanimoto ${ad.nearest.tanimoto.toFixed(2)}, of ${ad.trainingCompounds})`);
+  for (const w of q.prediction?.warnings ?? []) out.push(`WARNING: ${w}`);
   if (q.kind === 'compound') out.push(`mean of its ${q.wells.length} well(s), each hit against the mean of the wells outside its own ${q.exclude ? q.exclude.slice(5) : 'well'}:`);
   out.push(table(r.results));
   for (const rep of r.replicates ?? []) out.push(`replicate ${rep.plate}:${rep.well} (${rep.source}/${rep.batch}):`, table(rep.results));

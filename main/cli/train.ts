@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { openProject } from '../core/db/open.js';
 import type { BackendPreference } from '../core/ml/backend.js';
-import type { ModelKind } from '../core/ml/config.js';
+import { REFERENCE_LOSS, type MiconConfig, type ModelKind } from '../core/ml/config.js';
 import { train, type EncoderKind } from '../core/ml/train.js';
 import { InputError } from '../core/types.js';
 import { abortOnSigint, emit } from './output.js';
@@ -21,9 +21,27 @@ export interface TrainCliOptions {
   features?: string;
   /** --init-from: fine-tune from this model / checkpoint folder / checkpoint file. */
   initFrom?: string;
+  name?: string;
+  temperature?: string;
+  cfGradient?: 'detach' | 'through';
+  cfContrast?: 'joint' | 'cross';
+  referenceLoss?: boolean;
   /** --residual-rank: input + low-rank correction instead of the 64-d head. */
   residualRank?: string;
   json?: boolean;
+}
+
+/** The loss overrides the flags ask for (the reference preset first, explicit flags over it). */
+function lossOverrides(o: TrainCliOptions): Partial<MiconConfig['loss']> | undefined {
+  const loss: Partial<MiconConfig['loss']> = o.referenceLoss ? { ...REFERENCE_LOSS } : {};
+  if (o.temperature !== undefined) {
+    const t = Number(o.temperature);
+    if (!(Number.isFinite(t) && t > 0)) throw new InputError(`--temperature must be a positive number, not ${JSON.stringify(o.temperature)}`);
+    loss.temperature = t;
+  }
+  if (o.cfGradient) loss.counterfactualStopGradient = o.cfGradient === 'detach';
+  if (o.cfContrast) loss.counterfactualContrast = o.cfContrast;
+  return Object.keys(loss).length ? loss : undefined;
 }
 
 function integer(v: string, flag: string): number {
@@ -56,6 +74,8 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
       compounds: o.compounds,
       featureSource: o.features,
       initFrom: o.initFrom,
+      name: o.name,
+      config: ((loss) => (loss ? { loss } : undefined))(lossOverrides(o)),
       residualRank: o.residualRank ? positiveInt(o.residualRank, '--residual-rank') : undefined,
       projectPath: path.resolve(o.db),
       signal: ctrlC.signal,

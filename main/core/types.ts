@@ -40,6 +40,8 @@ export interface ScannedPlate {
   channelNames: Record<string, string>;
   /** Raw channel id -> canonical channel. */
   channelMap: Record<string, ChannelName>;
+  /** Which instrument name became which channel and by which rule, in words (for the import summary). */
+  channelMapping?: string;
   rows?: number;
   cols?: number;
   images: ImageRecord[];
@@ -49,6 +51,8 @@ export interface ScanResult {
   layout: Layout;
   plates: ScannedPlate[];
   problems: Problem[];
+  /** Plate folders refused while scanning (channels not mappable), when other plates could be read. */
+  refused?: string[];
 }
 
 /** Thrown for input the user must fix; the message names the file/row/well. */

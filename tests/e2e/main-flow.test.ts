@@ -214,7 +214,11 @@ describe.skipIf(!hasChromium)('main flow in Chromium (browser mode): project →
     await page.getByTestId('run-eval').click();
     await page.getByTestId('eval-table').waitFor({ timeout: LONG });
     const sets = await page.locator('[data-testid="eval-row"][data-group="heldout"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-feature-set')));
-    expect(sets).toEqual(expect.arrayContaining(['micon', 'handcrafted']));
+    expect(sets).toEqual(expect.arrayContaining(['micon', 'handcrafted', 'handcrafted_z', 'micon_untrained', 'cellcount']));
+    // Every headline figure carries its compound-bootstrap interval, and the fair baselines are marked.
+    const nss = await page.locator('[data-testid="eval-row"][data-group="heldout"][data-feature-set="micon"] td[data-metric="nss1"]').textContent();
+    expect(nss).toMatch(/^\d\.\d\d\[\d\.\d\d, \d\.\d\d\]$/);
+    expect(await page.locator('[data-testid="eval-row"][data-feature-set="handcrafted_z"]').first().getAttribute('data-baseline')).toBe('yes');
     await page.getByTestId('eval-table').scrollIntoViewIfNeeded();
     await shot('training-eval');
   }, LONG);

@@ -103,7 +103,20 @@ export const ModelInfo = z.object({
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
-const TopK = z.object({ top1: z.number().nullable(), top5: z.number().nullable(), top10: z.number().nullable(), queries: z.number().int() });
+/** A compound-bootstrap 95 % interval; null where it could not be computed (or an older evaluation). */
+const Ci95 = z.tuple([z.number(), z.number()]).nullable();
+
+const TopK = z.object({
+  top1: z.number().nullable(),
+  top5: z.number().nullable(),
+  top10: z.number().nullable(),
+  queries: z.number().int(),
+  top1Ci95: Ci95.optional(),
+  top5Ci95: Ci95.optional(),
+  top10Ci95: Ci95.optional(),
+  /** Queries with no eligible replicate (counted as misses). */
+  skipped: z.number().int().optional(),
+});
 
 export const EvalRow = z.object({
   featureSet: z.string(),
@@ -115,6 +128,17 @@ export const EvalRow = z.object({
   map: z.number().nullable(),
   mapSignificant: z.number().nullable(),
   mechanismMap: z.number().nullable(),
+  mapCi95: Ci95.optional(),
+  /** copairs activity mAP (replicates vs DMSO only) and the fraction of compounds retrieved (BH q < 0.05). */
+  mapActivity: z.number().nullable().optional(),
+  mapActivityCi95: Ci95.optional(),
+  fractionRetrieved: z.number().nullable().optional(),
+  samePlateNeighbourRate: z.number().nullable().optional(),
+  samePlateChance: z.number().nullable().optional(),
+  /** A fair baseline (`<set>_z`, `<model>_untrained`, `cellcount`). */
+  baseline: z.boolean().optional(),
+  /** How the set's profiles were normalised, in words. */
+  normalization: z.string().nullable().optional(),
 });
 export type EvalRow = z.infer<typeof EvalRow>;
 

@@ -86,6 +86,17 @@ export const SearchQueryResult = z.object({
         controlWells: z.number().int(),
         controlSites: z.number().int(),
         method: z.string(),
+        /** Applicability domain: nearest training compound by Tanimoto, stereo look-alikes. */
+        applicability: z
+          .object({
+            nearest: z.object({ compound: z.string(), name: z.string().nullable(), smiles: z.string(), tanimoto: z.number() }).nullable(),
+            trainingCompounds: z.number().int(),
+            threshold: z.number(),
+            sameFingerprint: z.array(z.object({ compound: z.string(), smiles: z.string() })),
+            warnings: z.array(z.string()),
+          })
+          .optional(),
+        warnings: z.array(z.string()).optional(),
       })
       .optional(),
     null: z.object({ controls: z.number().int(), treated: z.number().int(), description: z.string() }),

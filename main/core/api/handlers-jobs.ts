@@ -1,4 +1,5 @@
 import type { DB } from '../db/open.js';
+import { isBaselineName } from '../embeddings/baselines.js';
 import type { EvalResult } from '../embeddings/profiles.js';
 import type { JobManager } from '../jobs/manager.js';
 import { listCheckpointRuns } from '../ml/checkpoint.js';
@@ -80,7 +81,16 @@ export function latestEval(db: DB): EvalSummary | null {
   for (const group of ['heldout', 'trained'] as const) {
     for (const [featureSet, rep] of Object.entries(r.featureSets)) {
       const g = rep[group];
-      const topk = (t: typeof g.nsb) => ({ top1: t.top1, top5: t.top5, top10: t.top10, queries: t.queries });
+      const topk = (t: typeof g.nsb) => ({
+        top1: t.top1,
+        top5: t.top5,
+        top10: t.top10,
+        queries: t.queries,
+        top1Ci95: t.top1Ci95 ?? null,
+        top5Ci95: t.top5Ci95 ?? null,
+        top10Ci95: t.top10Ci95 ?? null,
+        skipped: t.skipped,
+      });
       rows.push({
         featureSet,
         group,
@@ -91,6 +101,15 @@ export function latestEval(db: DB): EvalSummary | null {
         map: g.map,
         mapSignificant: g.mapSignificantFraction,
         mechanismMap: g.mechanism?.map ?? null,
+        // Evaluations stored before intervals and copairs activity existed lack these: null, not an error.
+        mapCi95: g.mapCi95 ?? null,
+        mapActivity: g.mapActivity?.map ?? null,
+        mapActivityCi95: g.mapActivity?.mapCi95 ?? null,
+        fractionRetrieved: g.mapActivity?.fractionRetrieved ?? null,
+        samePlateNeighbourRate: g.samePlateNeighbourRate ?? null,
+        samePlateChance: g.samePlateChance ?? null,
+        baseline: rep.kind === 'baseline' || isBaselineName(featureSet),
+        normalization: rep.normalizationDescription ?? null,
       });
     }
   }

@@ -2,8 +2,13 @@ import type { DB } from '../db/open.js';
 import type { MiconConfig } from '../ml/config.js';
 import { createEmbedder } from '../ml/onnx-embed.js';
 import { SiteImages } from '../ml/site-images.js';
+import { exportModelOnnx } from '../ml/export-model.js';
+import { initValues } from '../ml/init.js';
+import { paramDefs } from '../ml/model.js';
+import type { Weights } from '../ml/onnx-export.js';
 import { isWellLevelSource, normalizedSiteFeatures, normalizedWellFeatures, type SiteFeatures } from '../ml/train-data.js';
 import { InputError } from '../types.js';
+import { UNTRAINED_SUFFIX } from './baselines.js';
 import { HANDCRAFTED } from './handcrafted.js';
 import { insertSiteVector, replaceFeatureSet, siteInfo, wellInfo, writeImportedWellFeatures, type SiteInfo } from './store.js';
 
@@ -25,7 +30,8 @@ const BATCH = 256;
  * add-on is installed). A feature-head model reads the site-level set it was trained on (its
  * config's `source`: the hand-crafted features unless trained with `--features`, e.g. a frozen
  * backbone's output) and also gets `<name>+<source>` (`micon+handcrafted`): its embedding next to
- * those features, since on small screens the head refines rather than replaces them.
+ * those features, since on small screens the head refines rather than replaces them. Each model
+ * also gets `<name>_untrained`: the same architecture at its initial weights, as a baseline.
  */
 export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
   const models = db.prepare("SELECT id, name, config, onnx FROM models WHERE onnx IS NOT NULL AND status = 'trained' ORDER BY name").all() as {
@@ -60,25 +66,11 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
     }
     const sites = wellSamples ?? allSites;
     if (!sites.length) continue;
-    const embedder = await createEmbedder(new Uint8Array(m.onnx));
-    const images = enc.kind === 'cnn' ? new SiteImages(db, enc.spec.inputSize) : null;
-    const per = enc.kind === 'cnn' ? enc.spec.channels * enc.spec.inputSize * enc.spec.inputSize : enc.inputDim;
-    const vectors = new Map<number, Float32Array>();
-    const t0 = performance.now();
-    try {
-      for (let i = 0; i < sites.length; i += BATCH) {
-        const ids = sites.slice(i, i + BATCH).map((s) => s.siteId);
-        const input = new Float32Array(ids.length * per);
-        ids.forEach((id, k) => input.set(images ? images.get(id) : feats!.bySite.get(id)!, k * per));
-        const emb = await embedder.embed(input, ids.length);
-        const dim = emb.length / ids.length;
-        ids.forEach((id, k) => vectors.set(id, emb.slice(k * dim, (k + 1) * dim)));
-      }
-    } finally {
-      await embedder.close();
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    const names = [m.name];
+    const trained = await embedSites(db, sites, config, new Uint8Array(m.onnx), feats);
+    // The fair baseline of every model: the same architecture with the weights it started from
+    // (config.seed), so "what training added" is measured, not assumed.
+    const untrained = await embedSites(db, sites, config, exportModelOnnx(config, initialWeights(config)), feats);
+    const names = [m.name, `${m.name}${UNTRAINED_SUFFIX}`];
     const wellName = wellSamples ? new Map(wellInfo(db).map((w) => [w.wellId, w])) : null;
     /** Store one set's vectors: per site, or per well (by plate and well name) for a well-level source. */
     const store = (fsId: number, rows: Map<number, Float32Array>) => {
@@ -86,9 +78,11 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
       else writeImportedWellFeatures(db, fsId, [...rows].map(([id, vec]) => ({ plate: wellName.get(id)!.plate, well: wellName.get(id)!.well, nRows: 1, vec })));
     };
     db.transaction(() => {
-      const dim = vectors.values().next().value!.length;
+      const dim = trained.vectors.values().next().value!.length;
       const fsId = replaceFeatureSet(db, { name: m.name, kind: 'model', dim, version: null, modelId: m.id });
-      store(fsId, vectors);
+      store(fsId, trained.vectors);
+      const u = replaceFeatureSet(db, { name: names[1], kind: 'baseline', dim, version: `untrained:${m.name}`, modelId: m.id });
+      store(u, untrained.vectors);
       // The head's embedding next to the features it refines, per site; normalised and sphered
       // together like any set. Fusing separately normalised profiles instead (cosine = mean
       // of the parts' cosines) lost mAP over 3 folds of the demo (0.36 vs 0.38 for micon+handcrafted).
@@ -97,7 +91,7 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
         names.push(both);
         const cat = replaceFeatureSet(db, { name: both, kind: 'model', dim: dim + feats.dim, version: null, modelId: m.id });
         const rows = new Map<number, Float32Array>();
-        for (const [id, v] of vectors) {
+        for (const [id, v] of trained.vectors) {
           const row = new Float32Array(dim + feats.dim);
           row.set(feats.bySite.get(id)!, 0);
           row.set(v, feats.dim);
@@ -106,7 +100,41 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
         store(cat, rows);
       }
     })();
-    out.push({ name: m.name, featureSets: names, sites: vectors.size, samples: wellSamples ? 'wells' : 'sites', provider: embedder.provider, providerNote: embedder.fallbackReason ?? null, sitesPerSecond: vectors.size / seconds });
+    out.push({ name: m.name, featureSets: names, sites: trained.vectors.size, samples: wellSamples ? 'wells' : 'sites', provider: trained.provider, providerNote: trained.providerNote, sitesPerSecond: trained.vectors.size / trained.seconds });
   }
   return out;
+}
+
+/** The parameters a model of this config starts from (model.ts draws the same values per name and seed). */
+function initialWeights(config: MiconConfig): Weights {
+  return Object.fromEntries(paramDefs(config).map((p) => [p.name, { shape: p.shape, data: initValues(p.init, p.shape, config.seed, p.name) }]));
+}
+
+/** Every site through one exported image side with onnxruntime. */
+async function embedSites(
+  db: DB,
+  sites: SiteInfo[],
+  config: MiconConfig,
+  onnx: Uint8Array,
+  feats: SiteFeatures | null,
+): Promise<{ vectors: Map<number, Float32Array>; provider: string; providerNote: string | null; seconds: number }> {
+  const enc = config.imageEncoder;
+  const embedder = await createEmbedder(onnx);
+  const images = enc.kind === 'cnn' ? new SiteImages(db, enc.spec.inputSize) : null;
+  const per = enc.kind === 'cnn' ? enc.spec.channels * enc.spec.inputSize * enc.spec.inputSize : enc.inputDim;
+  const vectors = new Map<number, Float32Array>();
+  const t0 = performance.now();
+  try {
+    for (let i = 0; i < sites.length; i += BATCH) {
+      const ids = sites.slice(i, i + BATCH).map((s) => s.siteId);
+      const input = new Float32Array(ids.length * per);
+      ids.forEach((id, k) => input.set(images ? images.get(id) : feats!.bySite.get(id)!, k * per));
+      const emb = await embedder.embed(input, ids.length);
+      const dim = emb.length / ids.length;
+      ids.forEach((id, k) => vectors.set(id, emb.slice(k * dim, (k + 1) * dim)));
+    }
+  } finally {
+    await embedder.close();
+  }
+  return { vectors, provider: embedder.provider, providerNote: embedder.fallbackReason ?? null, seconds: (performance.now() - t0) / 1000 };
 }

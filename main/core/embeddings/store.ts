@@ -7,8 +7,10 @@ export interface FeatureSetInfo {
   name: string;
   /**
    * `backbone`: site vectors from a frozen imported ONNX model (ml/backbone.ts); `version` records it.
+   * `baseline`: a fair baseline derived from another set (embeddings/baselines.ts: `<set>_z`,
+   * `cellcount`, `<model>_untrained`); `version` says what it was derived from.
    */
-  kind: 'model' | 'handcrafted' | 'imported' | 'backbone';
+  kind: 'model' | 'handcrafted' | 'imported' | 'backbone' | 'baseline';
   dim: number;
   version: string | null;
   modelId: number | null;

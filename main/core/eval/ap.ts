@@ -77,6 +77,11 @@ export function classifyMechanism(enc: EncodedMeta, q: number, cands: ArrayLike<
   return true;
 }
 
+/** Turn every candidate of class `k` into IGNORE (e.g. NEG_TREATED: rank against DMSO only). */
+export function dropClass(cls: Int8Array, n: number, k: number): void {
+  for (let j = 0; j < n; j++) if (cls[j] === k) cls[j] = IGNORE;
+}
+
 /**
  * Rank (0-based) of the best positive among the retrieval pool (POS and NEG_TREATED), i.e. the
  * number of negatives scoring at least as high — ties count against the query, so a collapsed

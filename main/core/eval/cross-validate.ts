@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openProject, type DB } from '../db/open.js';
+import { embedBaselines } from '../embeddings/baselines.js';
 import { embedModels } from '../embeddings/models.js';
 import { buildAllProfiles, evaluateAll } from '../embeddings/profiles.js';
 import { throwIfCancelled } from '../jobs/protocol.js';
@@ -91,7 +92,7 @@ export async function crossValidate(db: DB, o: CrossValidateOptions): Promise<Cr
     const copy = openProject(file);
     try {
       copy.prepare('DELETE FROM models').run();
-      copy.prepare("DELETE FROM feature_sets WHERE kind = 'model'").run();
+      copy.prepare("DELETE FROM feature_sets WHERE kind = 'model' OR model_id IS NOT NULL").run();
       const split = createSplit(copy, { folds, fold, seed });
       o.onProgress?.(`fold ${fold + 1}/${folds}: ${split.heldout.length} compounds held out`);
       for (const model of models) {
@@ -100,6 +101,7 @@ export async function crossValidate(db: DB, o: CrossValidateOptions): Promise<Cr
         o.onProgress?.(`fold ${fold + 1}/${folds}: trained ${model} (${r.steps} steps, ${r.backend}): loss ${r.lossStart.toFixed(3)} → ${r.lossEnd.toFixed(3)}`);
       }
       await embedModels(copy);
+      embedBaselines(copy);
       buildAllProfiles(copy);
       const ev = evaluateAll(copy, { permutations: o.permutations ?? 100, seed });
       perFold.push({ fold: fold + 1, heldout: split.heldout, featureSets: Object.fromEntries(Object.entries(ev.featureSets).map(([n, r]) => [n, brief(r.heldout)])) });

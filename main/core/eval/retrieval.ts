@@ -7,28 +7,32 @@ import { forEachSimilarityRow } from './similarity.js';
 export type { Exclusion } from './labels.js';
 
 export interface TopK {
-  /** Fractions of queries with a same-compound well among the top k; null when no query qualified. */
+  /** Fractions of queries with a same-compound well among the top k; null when there was no query. */
   top1: number | null;
   top5: number | null;
   top10: number | null;
-  /** Queries the fractions rest on. */
+  /** Queries the fractions rest on (every query, including those counted as misses below). */
   queries: number;
-  /** Treated query wells left out because no same-compound well remained in the candidate pool. */
+  /**
+   * Queries with no same-compound well left in the candidate pool (e.g. every replicate in the
+   * same source under NSS). They count as misses: leaving them out of the denominator would let a
+   * set look better on a screen where fewer compounds can be judged.
+   */
   skipped: number;
 }
 
-/** Counts hits from best-positive ranks (−1 = no positive: skipped). */
+/** Counts hits from best-positive ranks (−1 = no eligible replicate: a miss, also counted apart). */
 export class TopKCounter {
   private hits = [0, 0, 0];
   private n = 0;
   private skip = 0;
 
   add(rank: number): void {
+    this.n++;
     if (rank < 0) {
       this.skip++;
       return;
     }
-    this.n++;
     if (rank < 1) this.hits[0]++;
     if (rank < 5) this.hits[1]++;
     if (rank < 10) this.hits[2]++;

@@ -20,7 +20,8 @@ export function gatherUnitRows(m: Matrix, idx: ArrayLike<number>): Float32Array 
 
 /**
  * Calls fn(query, sims) for every query, where sims[j] is the cosine similarity of that query to
- * candidates[j]. Works one block of queries at a time, so memory stays at blockSize × candidates
+ * candidates[j] — except for one-dimensional profiles (e.g. `cellcount`), whose cosine is only
+ * the product of signs: there sims[j] = −|query − candidate|, the nearest value ranking first. Works one block of queries at a time, so memory stays at blockSize × candidates
  * (10k wells: ~2.5 MB), never the full n×n matrix. `sims` is only valid during the call.
  */
 export function forEachSimilarityRow(
@@ -32,6 +33,7 @@ export function forEachSimilarityRow(
 ): void {
   const d = m.cols;
   const N = candidates.length;
+  if (d === 1) return forEachDistanceRow(m, queries, candidates, fn);
   const C = gatherUnitRows(m, candidates);
   const sims = new Float32Array(blockSize * N);
   for (let start = 0; start < queries.length; start += blockSize) {
@@ -39,6 +41,15 @@ export function forEachSimilarityRow(
     const Q = gatherUnitRows(m, qIdx);
     dotBlock(Q, qIdx.length, C, N, d, sims);
     for (let b = 0; b < qIdx.length; b++) fn(qIdx[b], sims.subarray(b * N, (b + 1) * N));
+  }
+}
+
+function forEachDistanceRow(m: Matrix, queries: ArrayLike<number>, candidates: ArrayLike<number>, fn: (query: number, sims: Float32Array) => void): void {
+  const sims = new Float32Array(candidates.length);
+  for (let i = 0; i < queries.length; i++) {
+    const x = m.data[queries[i]];
+    for (let j = 0; j < candidates.length; j++) sims[j] = -Math.abs(x - m.data[candidates[j]]);
+    fn(queries[i], sims);
   }
 }
 

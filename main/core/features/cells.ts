@@ -32,14 +32,14 @@ export interface Seeds {
   radius: number;
 }
 
-export function cellFeatures(chans: Float32Array[], size: number, seeds: Seeds, out: Float32Array, off: number): Uint8Array {
+export function cellFeatures(chans: Float32Array[], w: number, h: number, seeds: Seeds, out: Float32Array, off: number): Uint8Array {
   const { labels: nucLabels, isNuc, radius: nucRadius } = seeds;
-  const n = size * size;
+  const n = w * h;
   const C = chans.length;
   // Cytoplasm stains (everything but DNA), pooled so the mask does not hinge on one channel's phenotype.
   const cyto = new Float32Array(n);
   for (let c = 1; c < C; c++) for (let i = 0; i < n; i++) cyto[i] += chans[c][i] / (C - 1);
-  const cs = boxBlur(cyto, size, 2);
+  const cs = boxBlur(cyto, w, h, 2);
   const thr = Math.max(MIN_CYTO_THRESHOLD, 0.7 * otsu(cs));
   let maskCount = 0;
   const allowed = new Uint8Array(n);
@@ -69,15 +69,15 @@ export function cellFeatures(chans: Float32Array[], size: number, seeds: Seeds, 
   while (head < tail) {
     const i = queue[head++];
     if (dist[i] >= maxDist) continue;
-    const y = (i / size) | 0;
-    const x = i - y * size;
+    const y = (i / w) | 0;
+    const x = i - y * w;
     for (let dy = -1; dy <= 1; dy++) {
       const yy = y + dy;
-      if (yy < 0 || yy >= size) continue;
+      if (yy < 0 || yy >= h) continue;
       for (let dx = -1; dx <= 1; dx++) {
         const xx = x + dx;
-        if (xx < 0 || xx >= size) continue;
-        const j = yy * size + xx;
+        if (xx < 0 || xx >= w) continue;
+        const j = yy * w + xx;
         if (allowed[j] && !cellId[j]) {
           cellId[j] = cellId[i];
           dist[j] = dist[i] + 1;
@@ -103,9 +103,9 @@ export function cellFeatures(chans: Float32Array[], size: number, seeds: Seeds, 
   let cytoCount = 0;
   const cellMask = new Uint8Array(n);
   const periDist = maxDist / 3;
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const i = y * size + x;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
       const id = cellId[i];
       if (!id) {
         bgCount++;
@@ -120,7 +120,7 @@ export function cellFeatures(chans: Float32Array[], size: number, seeds: Seeds, 
       mom[m + 2] += x * x;
       mom[m + 3] += y * y;
       mom[m + 4] += x * y;
-      perim[id] += cracks(cellId, i, x, y, size, id);
+      perim[id] += cracks(cellId, i, x, y, w, h, id);
       const inNuc = dist[i] === 0;
       if (inNuc) nucArea[id]++;
       else {

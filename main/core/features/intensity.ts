@@ -22,16 +22,20 @@ export function intensityFeatures(ch: Uint16Array, out: Float32Array, off: numbe
   let m2 = 0;
   let m3 = 0;
   let m4 = 0;
-  const counts = new Float64Array(FRACTIONS.length);
   for (let i = 0; i < n; i++) {
-    const v = ch[i] / 65535;
-    const d = v - mean;
+    const d = ch[i] / 65535 - mean;
     const d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
     m4 += d2 * d2;
-    for (let f = 0; f < FRACTIONS.length; f++) if (v > FRACTIONS[f]) counts[f]++;
   }
+  // Fractions above the cut-offs from the 4096-bin histogram (bins of 16 grey levels, 0.02 % of the range).
+  const hist = histogram4096(ch);
+  const counts = FRACTIONS.map((f) => {
+    let c = 0;
+    for (let b = Math.ceil((f * 65535) / 16); b < 4096; b++) c += hist[b];
+    return c;
+  });
   m2 /= n;
   m3 /= n;
   m4 /= n;
@@ -41,7 +45,7 @@ export function intensityFeatures(ch: Uint16Array, out: Float32Array, off: numbe
   let k = off;
   out[k++] = mean;
   out[k++] = sd;
-  for (const p of histPercentiles(histogram4096(ch), n, PCTS)) out[k++] = p;
+  for (const p of histPercentiles(hist, n, PCTS)) out[k++] = p;
   out[k++] = flat ? 0 : m3 / (sd * sd * sd);
   out[k++] = flat ? 0 : m4 / (m2 * m2) - 3;
   for (let f = 0; f < FRACTIONS.length; f++) out[k++] = counts[f] / n;

@@ -1,12 +1,11 @@
-// Nuclei segmented on DNA (CellProfiler's IdentifyPrimaryObjects, simplified), summarised per image; cells grow from them.
+// Nuclei segmented on DNA (CellProfiler's IdentifyPrimaryObjects; nuclei.ts), summarised per image; cells grow from them.
 import { CELL_NAMES, cellFeatures } from './cells.js';
-import { cracks, label8, shape } from './shape.js';
-import { boxBlur, meanStd, median, otsu } from './util.js';
+import { segmentNuclei } from './nuclei.js';
+import { cracks, shape } from './shape.js';
+import { meanStd, median } from './util.js';
 
 export { CELL_NAMES };
 
-// Below these the "objects" are noise, whatever Otsu says (values are plate-scaled to [0, 1]).
-const MIN_NUC_THRESHOLD = 0.04;
 const MIN_AREA = 3;
 const EPS = 0.01;
 
@@ -38,6 +37,8 @@ export const NUCLEUS_NAMES: readonly string[] = [
   'nuc_nn_distance_mean',
   'nuc_frac_close_pair',
   'nuc_border_fraction',
+  // Nuclei not touching the field's edge (CellProfiler's default of discarding border objects).
+  'nuc_count_interior',
 ];
 
 interface Component {
@@ -52,6 +53,7 @@ interface Component {
   dnaSum: number;
   dnaSq: number;
   dnaMax: number;
+  thick: number;
 }
 
 export interface ObjectMasks {
@@ -59,20 +61,25 @@ export interface ObjectMasks {
   cellMask: Uint8Array;
 }
 
-export function objectFeatures(chans: Float32Array[], size: number, out: Float32Array, off: number): { written: number; masks: ObjectMasks } {
-  const n = size * size;
+/** Object features of a w×h site whose typical nucleus is `diameter` pixels across. */
+export function objectFeatures(
+  chans: Float32Array[],
+  w: number,
+  h: number,
+  diameter: number,
+  out: Float32Array,
+  off: number,
+  segmentOn: Float32Array = chans[0],
+): { written: number; masks: ObjectMasks } {
+  const n = w * h;
   const dna = chans[0];
-  const smooth = boxBlur(dna, size, 1);
-  const thr = Math.max(MIN_NUC_THRESHOLD, otsu(smooth));
-  const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = smooth[i] > thr ? 1 : 0;
-  const labels = new Int32Array(n);
-  const k = label8(mask, size, labels);
+  const seg = segmentNuclei(segmentOn, w, h, diameter);
+  const { labels, regions: k, dist } = seg;
 
-  const comps: Component[] = Array.from({ length: k + 1 }, () => ({ area: 0, sx: 0, sy: 0, sxx: 0, syy: 0, sxy: 0, perimeter: 0, border: false, dnaSum: 0, dnaSq: 0, dnaMax: 0 }));
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const i = y * size + x;
+  const comps: Component[] = Array.from({ length: k + 1 }, () => ({ area: 0, sx: 0, sy: 0, sxx: 0, syy: 0, sxy: 0, perimeter: 0, border: false, dnaSum: 0, dnaSq: 0, dnaMax: 0, thick: 0 }));
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
       const l = labels[i];
       if (!l) continue;
       const c = comps[l];
@@ -86,24 +93,31 @@ export function objectFeatures(chans: Float32Array[], size: number, out: Float32
       c.dnaSum += v;
       c.dnaSq += v * v;
       if (v > c.dnaMax) c.dnaMax = v;
-      if (x === 0 || y === 0 || x === size - 1 || y === size - 1) c.border = true;
-      c.perimeter += cracks(labels, i, x, y, size, l);
+      if (dist[i] > c.thick) c.thick = dist[i];
+      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) c.border = true;
+      c.perimeter += cracks(labels, i, x, y, w, h, l);
     }
   }
 
-  // Nuclei vs micronuclei: relative to this image's typical object, so it works at any pixel size.
+  // Nuclei vs micronuclei and debris, relative to this image's typical object so it works at any pixel
+  // size: a nucleus is thick (inscribed radius ≥ 30 % of the typical one: thin threads of cytoplasmic
+  // Hoechst are not) and not small (≥ 25 % of the typical area, or 10 % when the field's edge cuts it).
   const sizable = comps.slice(1).filter((c) => c.area >= MIN_AREA);
-  const typical = median(sizable.map((c) => c.area));
-  const minNuc = Math.max(MIN_AREA, 0.3 * typical);
+  const typicalThick = median(sizable.map((c) => c.thick));
+  const thickEnough = (c: Component) => c.thick >= 0.3 * typicalThick;
+  const typical = median(sizable.filter(thickEnough).map((c) => c.area));
+  const minNuc = Math.max(MIN_AREA, 0.25 * typical);
+  const minCut = Math.max(MIN_AREA, 0.1 * typical);
+  const dimBelow = dimGroup(comps.slice(1).filter((c) => thickEnough(c) && c.area >= minCut).map((c) => c.dnaSum / c.area));
   const isNuc = new Uint8Array(k + 1);
   const nuclei: Component[] = [];
   let micro = 0;
   for (let l = 1; l <= k; l++) {
     const c = comps[l];
-    if (c.area >= minNuc) {
+    if (thickEnough(c) && c.area >= (c.border ? minCut : minNuc) && c.dnaSum / c.area >= dimBelow) {
       isNuc[l] = 1;
       nuclei.push(c);
-    } else if (c.area >= 1) micro++;
+    } else if (c.area >= 1 && c.area < minNuc && c.dnaSum / c.area >= dimBelow) micro++;
   }
   const nn = nuclei.length;
 
@@ -164,9 +178,30 @@ export function objectFeatures(chans: Float32Array[], size: number, out: Float32
   put(nn > 1 ? meanStd(nnDist)[0] : 0);
   put(nn > 1 ? frac((i) => nnDist[i] < 2.5) : 0);
   put(frac((i) => nuclei[i].border));
+  put(nuclei.reduce((a, c) => a + (c.border ? 0 : 1), 0));
 
-  const cellMask = cellFeatures(chans, size, { labels, isNuc, count: nn, radius }, out, kk);
+  const cellMask = cellFeatures(chans, w, h, { labels, isNuc, count: nn, radius }, out, kk);
   kk += CELL_NAMES.length;
   return { written: kk - off, masks: { cellMask } };
 }
 
+
+/**
+ * Hoechst also stains cytoplasm faintly (strongly so in some JUMP fields): pieces of it pass the
+ * threshold on a sparse field. Nuclei are several times brighter, so when the objects' mean intensities
+ * fall into two groups with a ≥ 5× gap between them, the lower group is not nuclei. Returns the cut-off
+ * (0 when there is no such gap: dim and bright nuclei of one field differ by less).
+ */
+function dimGroup(means: number[]): number {
+  const s = means.filter((v) => v > 0).sort((a, b) => a - b);
+  let cut = 0;
+  let best = Math.log(5);
+  for (let i = 1; i < s.length; i++) {
+    const gap = Math.log(s[i] / s[i - 1]);
+    if (gap > best) {
+      best = gap;
+      cut = s[i];
+    }
+  }
+  return cut;
+}

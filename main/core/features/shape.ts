@@ -1,7 +1,7 @@
 // Connected components and per-object shape measures shared by nuclei and cells.
 
-/** 8-connected components of mask; labels 1..k. Returns k. */
-export function label8(mask: Uint8Array, size: number, labels: Int32Array): number {
+/** 8-connected components of a w×h mask; labels 1..k. Returns k. */
+export function label8(mask: Uint8Array, w: number, h: number, labels: Int32Array): number {
   labels.fill(0);
   const stack = new Int32Array(mask.length);
   let k = 0;
@@ -13,15 +13,15 @@ export function label8(mask: Uint8Array, size: number, labels: Int32Array): numb
     labels[start] = k;
     while (top) {
       const i = stack[--top];
-      const y = (i / size) | 0;
-      const x = i - y * size;
+      const y = (i / w) | 0;
+      const x = i - y * w;
       for (let dy = -1; dy <= 1; dy++) {
         const yy = y + dy;
-        if (yy < 0 || yy >= size) continue;
+        if (yy < 0 || yy >= h) continue;
         for (let dx = -1; dx <= 1; dx++) {
           const xx = x + dx;
-          if (xx < 0 || xx >= size) continue;
-          const j = yy * size + xx;
+          if (xx < 0 || xx >= w) continue;
+          const j = yy * w + xx;
           if (mask[j] && !labels[j]) {
             labels[j] = k;
             stack[top++] = j;
@@ -35,12 +35,12 @@ export function label8(mask: Uint8Array, size: number, labels: Int32Array): numb
 
 // Pixel faces between the object and anything else, times π/4: the crack length's expected ratio to the true
 // length of a randomly oriented boundary is 4/π, so this is an unbiased perimeter for round objects.
-export function cracks(labels: Int32Array, i: number, x: number, y: number, size: number, l: number): number {
+export function cracks(labels: Int32Array, i: number, x: number, y: number, w: number, h: number, l: number): number {
   let c = 0;
   if (x === 0 || labels[i - 1] !== l) c++;
-  if (x === size - 1 || labels[i + 1] !== l) c++;
-  if (y === 0 || labels[i - size] !== l) c++;
-  if (y === size - 1 || labels[i + size] !== l) c++;
+  if (x === w - 1 || labels[i + 1] !== l) c++;
+  if (y === 0 || labels[i - w] !== l) c++;
+  if (y === h - 1 || labels[i + w] !== l) c++;
   return c * (Math.PI / 4);
 }
 

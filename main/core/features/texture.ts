@@ -32,6 +32,15 @@ const LBP_TABLE = (() => {
   return t;
 })();
 
+/**
+ * Sampling step (rows and columns) for the per-pixel texture statistics: every pixel on cache-sized
+ * images, every other row and column on full fields (≥ 256 rows): a quarter of a 1080² field is still
+ * 290,000 positions, more than the statistics need. Neighbours stay at their native distances.
+ */
+export function rowStep(h: number): number {
+  return h >= 256 ? 2 : 1;
+}
+
 export interface TextureScratch {
   q: Uint8Array;
 }
@@ -40,29 +49,29 @@ export function textureScratch(n: number): TextureScratch {
   return { q: new Uint8Array(n) };
 }
 
-export function textureFeatures(ch: Uint16Array, x: Float32Array, size: number, out: Float32Array, off: number, s: TextureScratch): number {
+export function textureFeatures(ch: Uint16Array, x: Float32Array, w: number, h: number, out: Float32Array, off: number, s: TextureScratch): number {
   let k = off;
-  k += edges(x, size, out, k);
-  k += glcm(ch, size, out, k, s.q);
-  k += lbp(ch, size, out, k);
-  k += granularity(x, size, out, k);
+  k += edges(x, w, h, out, k);
+  k += glcm(ch, w, h, out, k, s.q);
+  k += lbp(ch, w, h, out, k);
+  k += granularity(x, w, h, out, k);
   return k - off;
 }
 
-function edges(x: Float32Array, size: number, out: Float32Array, off: number): number {
+function edges(x: Float32Array, w: number, h: number, out: Float32Array, off: number): number {
   let sg = 0;
   let sg2 = 0;
   let sl = 0;
   let n = 0;
-  for (let y = 1; y < size - 1; y++) {
-    for (let xx = 1; xx < size - 1; xx++) {
-      const i = y * size + xx;
+  for (let y = 1; y < h - 1; y += rowStep(h)) {
+    for (let xx = 1; xx < w - 1; xx += rowStep(h)) {
+      const i = y * w + xx;
       const gx = (x[i + 1] - x[i - 1]) * 0.5;
-      const gy = (x[i + size] - x[i - size]) * 0.5;
+      const gy = (x[i + w] - x[i - w]) * 0.5;
       const g = Math.sqrt(gx * gx + gy * gy);
       sg += g;
       sg2 += g * g;
-      sl += Math.abs(x[i + 1] + x[i - 1] + x[i + size] + x[i - size] - 4 * x[i]);
+      sl += Math.abs(x[i + 1] + x[i - 1] + x[i + w] + x[i - w] - 4 * x[i]);
       n++;
     }
   }
@@ -73,35 +82,37 @@ function edges(x: Float32Array, size: number, out: Float32Array, off: number): n
   return 3;
 }
 
-function glcm(ch: Uint16Array, size: number, out: Float32Array, off: number, q: Uint8Array): number {
+function glcm(ch: Uint16Array, w: number, h: number, out: Float32Array, off: number, q: Uint8Array): number {
   const n = ch.length;
   // Quantise between the image's own 1st/99th percentiles so GLCM describes spatial pattern, not brightness.
   const [lo, hi] = histPercentiles(histogram4096(ch), n, [0.01, 0.99]).map((v) => v * 65535);
   const span = hi - lo;
-  for (let i = 0; i < n; i++) {
-    q[i] = span > 1 ? Math.min(LEVELS - 1, Math.max(0, Math.floor(((ch[i] - lo) / span) * LEVELS))) : 0;
-  }
+  // One lookup per pixel instead of a division: the table covers every uint16 value.
+  const lut = new Uint8Array(65536);
+  if (span > 1) for (let v = 0; v < 65536; v++) lut[v] = Math.min(LEVELS - 1, Math.max(0, Math.floor(((v - lo) / span) * LEVELS)));
+  for (let i = 0; i < n; i++) q[i] = lut[ch[i]];
   const counts = new Int32Array(LEVELS * LEVELS);
   const P = new Float64Array(LEVELS * LEVELS);
   let k = off;
   for (const d of DISTANCES) {
     counts.fill(0);
     // Four directions (0°, 45°, 90°, 135°) pooled for rotation invariance; symmetrised after counting.
+    // Every rowStep-th row and column: a 1080² field still gives > 1 million pairs per distance.
     let total = 0;
-    for (let y = 0; y < size; y++) {
-      const r = y * size;
-      const below = y + d < size;
-      for (let xx = 0; xx < size; xx++) {
+    for (let y = 0; y < h; y += rowStep(h)) {
+      const r = y * w;
+      const below = y + d < h;
+      for (let xx = 0; xx < w; xx += rowStep(h)) {
         const a = q[r + xx] * LEVELS;
-        if (xx + d < size) {
+        if (xx + d < w) {
           counts[a + q[r + xx + d]]++;
           total++;
         }
         if (!below) continue;
-        const r2 = r + d * size + xx;
+        const r2 = r + d * w + xx;
         counts[a + q[r2]]++;
         total++;
-        if (xx + d < size) {
+        if (xx + d < w) {
           counts[a + q[r2 + d]]++;
           total++;
         }
@@ -142,21 +153,21 @@ function glcm(ch: Uint16Array, size: number, out: Float32Array, off: number, q: 
   return k - off;
 }
 
-function lbp(ch: Uint16Array, size: number, out: Float32Array, off: number): number {
+function lbp(ch: Uint16Array, w: number, h: number, out: Float32Array, off: number): number {
   const hist = new Float64Array(LBP_BINS);
   let n = 0;
-  for (let y = 1; y < size - 1; y++) {
-    for (let x = 1; x < size - 1; x++) {
-      const i = y * size + x;
+  for (let y = 1; y < h - 1; y += rowStep(h)) {
+    for (let x = 1; x < w - 1; x += rowStep(h)) {
+      const i = y * w + x;
       const c = ch[i];
       const p =
-        (ch[i - size - 1] >= c ? 1 : 0) |
-        (ch[i - size] >= c ? 2 : 0) |
-        (ch[i - size + 1] >= c ? 4 : 0) |
+        (ch[i - w - 1] >= c ? 1 : 0) |
+        (ch[i - w] >= c ? 2 : 0) |
+        (ch[i - w + 1] >= c ? 4 : 0) |
         (ch[i + 1] >= c ? 8 : 0) |
-        (ch[i + size + 1] >= c ? 16 : 0) |
-        (ch[i + size] >= c ? 32 : 0) |
-        (ch[i + size - 1] >= c ? 64 : 0) |
+        (ch[i + w + 1] >= c ? 16 : 0) |
+        (ch[i + w] >= c ? 32 : 0) |
+        (ch[i + w - 1] >= c ? 64 : 0) |
         (ch[i - 1] >= c ? 128 : 0);
       hist[LBP_TABLE[p]]++;
       n++;
@@ -168,30 +179,33 @@ function lbp(ch: Uint16Array, size: number, out: Float32Array, off: number): num
 
 // Share of energy in each band of a Laplacian pyramid (fine → coarse): a cheap stand-in for CellProfiler's
 // morphological granularity spectrum; each level halves the size, so all bands together cost ~1.3 passes.
-function granularity(x: Float32Array, size: number, out: Float32Array, off: number): number {
+function granularity(x: Float32Array, w: number, h: number, out: Float32Array, off: number): number {
   const e = new Float64Array(GRAN_BANDS);
   let cur = x;
-  let s = size;
-  for (let b = 0; b < GRAN_BANDS && s >= 2; b++) {
-    const h = s >> 1;
-    const down = new Float32Array(h * h);
-    for (let y = 0; y < h; y++) {
-      const r0 = 2 * y * s;
-      const r1 = r0 + s;
-      for (let xx = 0; xx < h; xx++) down[y * h + xx] = 0.25 * (cur[r0 + 2 * xx] + cur[r0 + 2 * xx + 1] + cur[r1 + 2 * xx] + cur[r1 + 2 * xx + 1]);
+  let sw = w;
+  let sh = h;
+  for (let b = 0; b < GRAN_BANDS && sw >= 2 && sh >= 2; b++) {
+    const hw = sw >> 1;
+    const hh = sh >> 1;
+    const down = new Float32Array(hw * hh);
+    for (let y = 0; y < hh; y++) {
+      const r0 = 2 * y * sw;
+      const r1 = r0 + sw;
+      for (let xx = 0; xx < hw; xx++) down[y * hw + xx] = 0.25 * (cur[r0 + 2 * xx] + cur[r0 + 2 * xx + 1] + cur[r1 + 2 * xx] + cur[r1 + 2 * xx + 1]);
     }
     let acc = 0;
-    for (let y = 0; y < 2 * h; y++) {
-      const dr = (y >> 1) * h;
-      for (let xx = 0; xx < 2 * h; xx++) {
-        const d = cur[y * s + xx] - down[dr + (xx >> 1)];
+    for (let y = 0; y < 2 * hh; y++) {
+      const dr = (y >> 1) * hw;
+      for (let xx = 0; xx < 2 * hw; xx++) {
+        const d = cur[y * sw + xx] - down[dr + (xx >> 1)];
         acc += d * d;
       }
     }
     // Weighted by level area so each band is energy per original pixel, comparable across scales.
-    e[b] = (acc / (size * size)) * (1 << (2 * b));
+    e[b] = (acc / (w * h)) * (1 << (2 * b));
     cur = down;
-    s = h;
+    sw = hw;
+    sh = hh;
   }
   let total = 0;
   for (const v of e) total += v;

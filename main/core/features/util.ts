@@ -1,66 +1,39 @@
 // Small image primitives shared by the hand-crafted feature modules. Images are float [y][x] in [0, 1].
+import { otsuRange } from './filters.js';
 
-/** Mean over a (2r+1)² window; the window shrinks at the border so edges are not darkened. */
-export function boxBlur(src: Float32Array, size: number, r: number, out: Float32Array = new Float32Array(src.length), tmp: Float32Array = new Float32Array(src.length)): Float32Array {
-  const prefix = new Float64Array(size + 1);
-  const lo = new Int32Array(size);
-  const hi = new Int32Array(size);
-  const inv = new Float64Array(size);
-  for (let x = 0; x < size; x++) {
+/** Mean over a (2r+1)² window of a w×h image; the window shrinks at the border so edges are not darkened. */
+export function boxBlur(src: Float32Array, w: number, h: number, r: number, out: Float32Array = new Float32Array(src.length), tmp: Float32Array = new Float32Array(src.length)): Float32Array {
+  const prefix = new Float64Array(w + 1);
+  const lo = new Int32Array(w);
+  const hi = new Int32Array(w);
+  const inv = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
     lo[x] = Math.max(0, x - r);
-    hi[x] = Math.min(size, x + r + 1);
+    hi[x] = Math.min(w, x + r + 1);
     inv[x] = 1 / (hi[x] - lo[x]);
   }
-  for (let y = 0; y < size; y++) {
-    const row = y * size;
-    for (let x = 0; x < size; x++) prefix[x + 1] = prefix[x] + src[row + x];
-    for (let x = 0; x < size; x++) tmp[row + x] = (prefix[hi[x]] - prefix[lo[x]]) * inv[x];
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) prefix[x + 1] = prefix[x] + src[row + x];
+    for (let x = 0; x < w; x++) tmp[row + x] = (prefix[hi[x]] - prefix[lo[x]]) * inv[x];
   }
   // Vertical pass as a sliding window of whole rows: row-major memory access instead of strided columns.
-  const colSum = new Float64Array(size);
-  for (let y = 0; y < Math.min(r, size); y++) for (let x = 0; x < size; x++) colSum[x] += tmp[y * size + x];
-  for (let y = 0; y < size; y++) {
+  const colSum = new Float64Array(w);
+  for (let y = 0; y < Math.min(r, h); y++) for (let x = 0; x < w; x++) colSum[x] += tmp[y * w + x];
+  for (let y = 0; y < h; y++) {
     const add = y + r;
-    if (add < size) for (let x = 0, o = add * size; x < size; x++) colSum[x] += tmp[o + x];
+    if (add < h) for (let x = 0, o = add * w; x < w; x++) colSum[x] += tmp[o + x];
     const drop = y - r - 1;
-    if (drop >= 0) for (let x = 0, o = drop * size; x < size; x++) colSum[x] -= tmp[o + x];
-    const w = inv[y];
-    for (let x = 0, o = y * size; x < size; x++) out[o + x] = colSum[x] * w;
+    if (drop >= 0) for (let x = 0, o = drop * w; x < w; x++) colSum[x] -= tmp[o + x];
+    const wt = 1 / (Math.min(h, y + r + 1) - Math.max(0, y - r));
+    for (let x = 0, o = y * w; x < w; x++) out[o + x] = colSum[x] * wt;
   }
   return out;
 }
 
 /** Otsu's threshold on a 256-bin histogram over [0, 1]; 0 when the image has a single grey level. */
 export function otsu(img: Float32Array): number {
-  const bins = 256;
-  const hist = new Float64Array(bins);
-  for (let i = 0; i < img.length; i++) {
-    const b = Math.min(bins - 1, Math.max(0, Math.floor(img[i] * bins)));
-    hist[b]++;
-  }
-  let total = 0;
-  let sumAll = 0;
-  for (let b = 0; b < bins; b++) {
-    total += hist[b];
-    sumAll += b * hist[b];
-  }
-  let w0 = 0;
-  let sum0 = 0;
-  let best = -1;
-  let bestB = 0;
-  for (let b = 0; b < bins - 1; b++) {
-    w0 += hist[b];
-    sum0 += b * hist[b];
-    const w1 = total - w0;
-    if (w0 === 0 || w1 === 0) continue;
-    const d = sum0 / w0 - (sumAll - sum0) / w1;
-    const between = w0 * w1 * d * d;
-    if (between > best) {
-      best = between;
-      bestB = b;
-    }
-  }
-  return best < 0 ? 0 : (bestB + 1) / bins;
+  return otsuRange(img, 0, 1);
 }
 
 /** 4096-bin histogram of a uint16 channel: plenty of resolution for percentiles without sorting. */
@@ -87,14 +60,15 @@ export function histPercentiles(h: Uint32Array, n: number, qs: readonly number[]
  * Pearson correlation of every pair of images over the pixels where mask is set (all pixels without a mask),
  * in one pass; a pair involving a flat image gets 0. Returns the upper triangle row by row.
  */
-export function pearsonPairs(imgs: Float32Array[], mask?: Uint8Array): number[] {
+export function pearsonPairs(imgs: Float32Array[], mask?: Uint8Array, step = 1): number[] {
   const C = imgs.length;
   const s = new Float64Array(C);
   const sp = new Float64Array(C * C);
   const v = new Float64Array(C);
   let n = 0;
   const len = imgs[0].length;
-  for (let i = 0; i < len; i++) {
+  // Every `step`-th pixel: on full fields a sample of half a million pixels fixes r to the third decimal.
+  for (let i = 0; i < len; i += step) {
     if (mask && !mask[i]) continue;
     n++;
     for (let a = 0; a < C; a++) {

@@ -1,4 +1,6 @@
 import type { DB } from '../db/open.js';
+import { HANDCRAFTED_VERSION } from '../features/handcrafted.js';
+import type { PlateCorrection } from '../features/site-scale.js';
 import { IlluminationAccumulator } from '../images/illumination.js';
 import { wellThumbnail } from '../images/thumbnail.js';
 import { readPlateMeta, type PlateMeta } from '../platemap/plate-meta.js';
@@ -19,7 +21,10 @@ export interface IngestOptions {
   source?: string;
   batch?: string;
   channels?: Record<string, ChannelName>;
-  /** Side of the cached square per-site array training and embedding read. */
+  /**
+   * Side of the cached square per-site array (thumbnails, heatmaps and the CNN input). Given, it becomes
+   * the project's setting; otherwise the project's setting, else DEFAULT_CACHE_SIZE.
+   */
   cacheSize?: number;
   concurrency?: number;
   /** Worker threads for decoding (default: one per core, up to 4; 0 = decode on the calling thread). */
@@ -40,10 +45,22 @@ export interface IngestSummary {
   replaced: string[];
   /** Plates refused whole (nothing of them written). */
   refused: string[];
+  /** Per plate: which instrument channel became which Cell Painting channel, and by which rule. */
+  channelMappings: { plate: string; mapping: string }[];
   seconds: number;
 }
 
-export const DEFAULT_CACHE_SIZE = 128;
+// 5 channels × 64² × 2 bytes = 40 KB per site. The CNN reads 64² (ml/encoder-spec.ts); the hand-crafted
+// features no longer come from the cache but from the full-resolution images. The MICON reference feeds
+// 224 px: a project that wants that sets it once with --cache-size.
+export const DEFAULT_CACHE_SIZE = 64;
+
+/** The project's cache side (project_settings.cache_size), else DEFAULT_CACHE_SIZE. */
+export function projectCacheSize(db: DB): number {
+  const r = db.prepare("SELECT value FROM project_settings WHERE key = 'cache_size'").get() as { value: string } | undefined;
+  const v = r ? Number(r.value) : NaN;
+  return Number.isInteger(v) && v > 0 ? v : DEFAULT_CACHE_SIZE;
+}
 
 /**
  * Import every plate found under `folder`. Each plate is one transaction: either all of it (plate,
@@ -51,7 +68,11 @@ export const DEFAULT_CACHE_SIZE = 128;
  */
 export async function ingestFolder(db: DB, folder: string, opts: IngestOptions = {}): Promise<IngestSummary> {
   const t0 = performance.now();
-  const size = opts.cacheSize ?? DEFAULT_CACHE_SIZE;
+  if (opts.cacheSize !== undefined && !(Number.isInteger(opts.cacheSize) && opts.cacheSize >= 8 && opts.cacheSize <= 1024)) {
+    throw new InputError(`--cache-size ${opts.cacheSize}: expected a whole number of pixels from 8 to 1024`);
+  }
+  const size = opts.cacheSize ?? projectCacheSize(db);
+  if (opts.cacheSize !== undefined) db.prepare("INSERT INTO project_settings (key, value) VALUES ('cache_size', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(size));
   const scan = await scanFolder(folder, { channels: opts.channels });
   const problems: Problem[] = [...scan.problems];
   const platemap = opts.platemap ? readPlatemap(opts.platemap) : null;
@@ -70,7 +91,8 @@ export async function ingestFolder(db: DB, folder: string, opts: IngestOptions =
     layout: scan.layout,
     problems,
     replaced: [],
-    refused: [],
+    refused: [...(scan.refused ?? [])],
+    channelMappings: scan.plates.filter((p) => p.channelMapping).map((p) => ({ plate: p.name, mapping: p.channelMapping! })),
     seconds: 0,
   };
   const compoundsSeen = new Set<string>();
@@ -148,9 +170,8 @@ async function ingestPlate(db: DB, plate: ScannedPlate, ctx: PlateContext): Prom
     }
   }
   if (!grouped.sites.length) {
-    throw new InputError(`plate ${plate.name} (${plate.folder}): no complete 5-channel site; plate not imported`, [
-      { file: plate.folder, message: `plate ${plate.name}: no complete 5-channel site; plate not imported`, severity: 'error' },
-    ]);
+    const msg = `plate ${plate.name} (${plate.folder}): no complete 5-channel site (${grouped.incomplete} site(s) lack channels, see the warnings per well and site); plate not imported`;
+    throw new InputError(msg, [{ file: plate.folder, message: msg, severity: 'error' }]);
   }
   const compounds = await resolveCompounds(entries, problems, ctx.platemap?.file);
   const fmt = plate.rows && plate.cols ? { rows: plate.rows, cols: plate.cols } : plateFormat([...imagedWells]);
@@ -199,6 +220,7 @@ async function ingestPlate(db: DB, plate: ScannedPlate, ctx: PlateContext): Prom
     const written = await decodeAndStore(db, ctx.pool, grouped.sites, wellIds, size, opts, plate.name, problems, illumAcc);
     if (!written.length) throw new InputError(`plate ${plate.name}: no site could be decoded; plate not imported`, [{ file: plate.folder, message: `plate ${plate.name}: no site could be decoded; plate not imported`, severity: 'error' }]);
     const finish = await correctAndFinish(db, plateId, written, illumAcc, size, opts, plate.name);
+    await storeFeatures(db, ctx.pool, written, { size, illum: finish.illum, bounds: CHANNELS.map((c) => finish.scale[c]), pixelSizeUm: plate.pixelSizeUm }, opts, plate.name, problems);
     // Wells whose every site was rejected carry no data; drop them so counts match what is usable.
     db.prepare('DELETE FROM wells WHERE plate_id = ? AND id NOT IN (SELECT well_id FROM sites)').run(plateId);
     const wells = (db.prepare('SELECT COUNT(*) n FROM wells WHERE plate_id = ?').get(plateId) as { n: number }).n;
@@ -234,6 +256,7 @@ interface WrittenSite {
   siteId: number;
   well: string;
   site: number;
+  files: SiteFiles;
   result: Omit<ProcessedSite, 'raw'>;
 }
 
@@ -277,7 +300,7 @@ async function decodeAndStore(
     insRaw.run(siteId, Buffer.from(p.raw.buffer, p.raw.byteOffset, p.raw.byteLength));
     const n = size * size;
     CHANNELS.forEach((_, c) => illumAcc[c].add(p.raw.subarray(c * n, (c + 1) * n)));
-    written.push({ siteId, well: s.well, site: s.site, result: { channels: p.channels, focus: p.focus } });
+    written.push({ siteId, well: s.well, site: s.site, files: s, result: { channels: p.channels, focus: p.focus } });
     opts.onProgress?.({ stage: 'decode', done: ++done, total: sites.length, plate });
   });
   // Worker threads finish in any order; a fixed order keeps percentile sampling (and so the stored
@@ -324,6 +347,7 @@ interface FinishResult {
   height: number;
   bitDepth: number;
   scale: Record<string, { illumMin: number; illumMax: number; low: number; high: number }>;
+  illum: Float32Array[];
 }
 
 /**
@@ -430,7 +454,29 @@ async function correctAndFinish(
   CHANNELS.forEach((c, i) => {
     scale[c] = { illumMin: Math.min(...illum[i]), illumMax: Math.max(...illum[i]), low: bounds[i].low, high: bounds[i].high };
   });
-  return { width, height, bitDepth, scale };
+  return { width, height, bitDepth, scale, illum };
+}
+
+/**
+ * Pass 4, still inside the plate's transaction: hand-crafted features of every site at the image's own
+ * scale, on the worker threads (each decodes the site's files again; one site's planes at a time per
+ * thread bounds the memory). A site whose features fail keeps its data and gets a warning; `micon embed`
+ * computes what is missing.
+ */
+async function storeFeatures(db: DB, pool: SitePool, written: WrittenSite[], correction: PlateCorrection, opts: IngestOptions, plate: string, problems: Problem[]): Promise<void> {
+  const ins = db.prepare('INSERT OR REPLACE INTO site_handcrafted (site_id, version, scale, nucleus_px, vec) VALUES (?, ?, ?, ?, ?)');
+  let done = 0;
+  opts.onProgress?.({ stage: 'features', done, total: written.length, plate });
+  await mapPool(written, 2 * Math.max(1, pool.threads), async (w) => {
+    try {
+      const r = await pool.features(w.files, correction);
+      ins.run(w.siteId, HANDCRAFTED_VERSION, r.scale, r.nucleusPx, Buffer.from(r.vec.buffer, r.vec.byteOffset, r.vec.byteLength));
+    } catch (e) {
+      const file = (e as { file?: string }).file;
+      problems.push({ file, well: w.well, message: `plate ${plate} well ${w.well} site ${w.site}: hand-crafted features not computed (${(e as Error).message}); micon embed will try again`, severity: 'warning' });
+    }
+    opts.onProgress?.({ stage: 'features', done: ++done, total: written.length, plate });
+  });
 }
 
 export type { ResolvedCompound };

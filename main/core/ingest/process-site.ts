@@ -1,3 +1,4 @@
+import { featuresFromPlanes, type PlateCorrection, type SiteFeatureResult } from '../features/site-scale.js';
 import { decodeGrey16 } from '../images/decode.js';
 import { downsampleSquare, focusScore } from '../images/downsample.js';
 import { CHANNELS, type ChannelName } from '../types.js';
@@ -32,4 +33,10 @@ export async function processSite(site: SiteFiles, size: number): Promise<Proces
     if (c === 'DNA') focus = focusScore(d.data, d.width, d.height);
   });
   return { raw, channels, focus };
+}
+
+/** Decode a site's five channel files again at full resolution and compute its hand-crafted features. */
+export async function siteFeaturesFromFiles(site: SiteFiles, corr: PlateCorrection): Promise<SiteFeatureResult> {
+  const decoded = await Promise.all(CHANNELS.map((c) => decodeGrey16(site.files[c].file)));
+  return featuresFromPlanes(decoded, corr);
 }

@@ -3,15 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { processSite, type ProcessedSite } from './process-site.js';
+import type { PlateCorrection, SiteFeatureResult } from '../features/site-scale.js';
+import { processSite, siteFeaturesFromFiles, type ProcessedSite } from './process-site.js';
 import type { SiteFiles } from './sites.js';
 
-export interface SiteJob {
-  id: number;
-  site: SiteFiles;
-  size: number;
-}
-export type SiteReply = { id: number; ok: true; result: ProcessedSite } | { id: number; ok: false; file?: string; message: string };
+export type SiteJob = { id: number; kind: 'process'; site: SiteFiles; size: number } | { id: number; kind: 'features'; site: SiteFiles; correction: PlateCorrection };
+type Result = ProcessedSite | SiteFeatureResult;
+export type SiteReply = { id: number; ok: true; result: Result } | { id: number; ok: false; file?: string; message: string };
 
 export class SiteError extends Error {
   constructor(
@@ -25,7 +23,7 @@ export class SiteError extends Error {
 /** Processes sites on worker threads (one per core), or in-process when workers are unavailable. */
 export class SitePool {
   private workers: Worker[] = [];
-  private pending = new Map<number, { resolve: (r: ProcessedSite) => void; reject: (e: Error) => void }>();
+  private pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private turn = 0;
 
@@ -50,11 +48,20 @@ export class SitePool {
 
   run(site: SiteFiles, size: number): Promise<ProcessedSite> {
     if (!this.workers.length) return processSite(site, size);
-    const id = this.nextId++;
+    return this.post({ id: this.nextId++, kind: 'process', site, size }) as Promise<ProcessedSite>;
+  }
+
+  /** Hand-crafted features of a site at full resolution (decoded again from its files). */
+  features(site: SiteFiles, correction: PlateCorrection): Promise<SiteFeatureResult> {
+    if (!this.workers.length) return siteFeaturesFromFiles(site, correction);
+    return this.post({ id: this.nextId++, kind: 'features', site, correction }) as Promise<SiteFeatureResult>;
+  }
+
+  private post(job: SiteJob): Promise<Result> {
     const w = this.workers[this.turn++ % this.workers.length];
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      w.postMessage({ id, site, size } satisfies SiteJob);
+      this.pending.set(job.id, { resolve, reject });
+      w.postMessage(job);
     });
   }
 

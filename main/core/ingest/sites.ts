@@ -6,8 +6,12 @@ export interface SiteFiles {
   files: Record<ChannelName, ImageRecord>;
 }
 
-/** Group a plate's images into complete 5-channel sites; incomplete sites are skipped with a warning. */
-export function groupSites(images: ImageRecord[], plate: string): { sites: SiteFiles[]; problems: Problem[] } {
+/**
+ * Group a plate's images into complete 5-channel sites. The rule for missing channels: a site lacking
+ * any of the five is skipped with a warning naming the well, site and channels; a well is kept when at
+ * least one of its sites is complete, and a well with none gets one more warning that it is not imported.
+ */
+export function groupSites(images: ImageRecord[], plate: string): { sites: SiteFiles[]; problems: Problem[]; incomplete: number } {
   const bySite = new Map<string, Partial<Record<ChannelName, ImageRecord>>>();
   const problems: Problem[] = [];
   for (const img of images) {
@@ -43,5 +47,11 @@ export function groupSites(images: ImageRecord[], plate: string): { sites: SiteF
     sites.push({ well, site, files: files as Record<ChannelName, ImageRecord> });
   }
   sites.sort((a, b) => (a.well === b.well ? a.site - b.site : a.well < b.well ? -1 : 1));
-  return { sites, problems };
+  const kept = new Set(sites.map((s) => s.well));
+  const dropped = new Map<string, ImageRecord>();
+  for (const img of images) if (!kept.has(img.well) && !dropped.has(img.well)) dropped.set(img.well, img);
+  for (const [well, img] of [...dropped].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    problems.push({ file: img.file, well, message: `plate ${plate} well ${well}: no site has all five channels; well not imported`, severity: 'warning' });
+  }
+  return { sites, problems, incomplete: bySite.size - sites.length };
 }

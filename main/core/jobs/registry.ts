@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { openProject } from '../db/open.js';
-import { embedHandcrafted, HANDCRAFTED } from '../embeddings/handcrafted.js';
+import { embedHandcrafted, HANDCRAFTED, refreshHandcrafted } from '../embeddings/handcrafted.js';
 import { featureSetByName, featureSets } from '../embeddings/store.js';
 import { ingestFolder } from '../ingest/ingest.js';
 import { InputError, type ChannelName } from '../types.js';
-import { embedAll } from './embed.js';
+import { embedAll, ensureBaselines } from './embed.js';
 import type { JobFn, JobKind } from './protocol.js';
 import { throwIfCancelled } from './protocol.js';
 
@@ -82,6 +82,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
       // The feature head trains on hand-crafted features; computing them here (rather than inside
       // train()) makes that stage visible and cancellable.
       if (p.encoder === 'features' && (p.featureSource ?? HANDCRAFTED) === HANDCRAFTED && !featureSetByName(db, HANDCRAFTED)) {
+        await refreshHandcrafted(db, { signal: ctx.signal, onProgress: (done, total) => ctx.progress({ stage: 'handcrafted', done, total }) });
         embedHandcrafted(db, { signal: ctx.signal, onProgress: (done, total) => ctx.progress({ stage: 'handcrafted', done, total }) });
       }
       throwIfCancelled(ctx.signal);
@@ -126,6 +127,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
     try {
       if (!featureSets(db).length) throw new InputError(`${p.db}: nothing to evaluate yet; embed first`);
       ctx.progress({ stage: 'evaluate', done: 0, total: 1 });
+      await ensureBaselines(db);
       const { evaluateAll } = await import('../embeddings/profiles.js');
       const r = evaluateAll(db, { permutations: p.permutations });
       ctx.progress({ stage: 'evaluate', done: 1, total: 1 });

@@ -36,8 +36,12 @@ export function activeCompounds(db: DB, trainCompounds: Set<string>, opts: { alp
     seed: opts.seed ?? 1,
     alpha,
     perCompound: true,
+    resamples: 0,
   });
-  const per = report.trained.mapDetail.all.perCompound ?? [];
+  // copairs activity: replicates ranked against DMSO wells only (the replicate mAP also counts other
+  // compounds as negatives, which is not what "differs from DMSO" means). On both demo screens the
+  // active set is the same either way.
+  const per = report.trained.mapActivity.perCompound ?? [];
   const active = new Set(per.filter((c) => c.significant).map((c) => c.compound));
   return { active, inactive: [...trainCompounds].filter((c) => !active.has(c)).sort(), alpha };
 }

@@ -1,5 +1,7 @@
 // The training objective of each model kind, and one optimizer step that reports every loss term.
-//   micon:      PaCLR(treated ∪ controls) + w · counterfactual PaCLR(real treated, G(control, molecule))
+//   micon:      PaCLR(treated ∪ controls) + w · counterfactual PaCLR(real treated, G(control, molecule));
+//               config.loss chooses the reference's form (image embeddings detached in the second
+//               term, one joint SupCon over real and predicted) or ours (encoder trained by both, cross-set)
 //   image_only: PaCLR alone (the paper's ablation: compound labels, no structure, no generator)
 //   clip:       symmetric InfoNCE between image and molecule embeddings
 import * as tf from '@tensorflow/tfjs';
@@ -38,10 +40,22 @@ export function objective(m: MiconModel, b: ObjectiveBatch, conv?: Conv2DFn): Lo
   const labels = [...b.labels, ...b.labels.map(() => CONTROL_LABEL)];
   const paclr = supConLoss(project(m, tf.concat([treatedEmb, controlEmb], 0)), labels, loss.temperature);
   if (model === 'image_only') return { total: paclr, terms: { paclr } };
-  const predicted = generate(m, controlEmb, moleculeEmbed(m, b.fingerprints));
-  const counterfactual = crossSupConLoss(project(m, treatedEmb), project(m, predicted), b.labels, b.labels, loss.temperature);
+  const detach = loss.counterfactualStopGradient ? stopGradient : (x: tf.Tensor2D) => x;
+  const realEmb = detach(treatedEmb);
+  const predicted = generate(m, detach(controlEmb), moleculeEmbed(m, b.fingerprints));
+  const counterfactual =
+    loss.counterfactualContrast === 'joint'
+      ? supConLoss(project(m, tf.concat([realEmb, predicted], 0)), [...b.labels, ...b.labels], loss.temperature)
+      : crossSupConLoss(project(m, realEmb), project(m, predicted), b.labels, b.labels, loss.temperature);
   return { total: tf.add(paclr, tf.mul(counterfactual, loss.counterfactualWeight)) as tf.Scalar, terms: { paclr, counterfactual } };
 }
+
+/** Identity forward, zero gradient backward (PyTorch's `.detach()`; tfjs has no public stop-gradient op). */
+const detachOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor;
+  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+});
+export const stopGradient = (x: tf.Tensor2D): tf.Tensor2D => detachOp(x) as tf.Tensor2D;
 
 /** One optimizer step; returns the loss terms as numbers (computed before the update). Leaks no tensors. */
 export function trainStep(m: MiconModel, optimizer: tf.Optimizer, b: ObjectiveBatch, conv?: Conv2DFn): Record<string, number> & { total: number } {

@@ -58,6 +58,7 @@ export function readPlatemap(file: string): Platemap {
   const problems: Problem[] = [];
   const entries: PlatemapEntry[] = [];
   const seen = new Map<string, number>();
+  let undoubled = 0;
   for (const r of rows) {
     const v = (k: string | undefined) => (k && r.values[k] ? r.values[k] : null);
     const rawWell = v(c.well);
@@ -73,7 +74,13 @@ export function readPlatemap(file: string): Platemap {
       continue;
     }
     seen.set(key, r.line);
-    const smiles = v(c.smiles);
+    const rawSmiles = v(c.smiles);
+    // CellProfiler-written LoadData CSVs (BBBC022's) escape every backslash ("/C=C(\\C)/"); "\\" is never
+    // valid SMILES (two bond symbols in a row), so a doubled one is read as one, with one note per file.
+    const smiles = rawSmiles?.includes('\\\\') ? rawSmiles.replace(/\\\\/g, '\\') : rawSmiles;
+    if (smiles !== rawSmiles && !undoubled++) {
+      problems.push({ file, row: r.line, message: `line ${r.line}: SMILES with doubled backslashes ("\\\\"), as CellProfiler writes them; read as single ones in every row`, severity: 'warning' });
+    }
     const name = v(c.name);
     let compoundId = v(c.id);
     const pertType = pertTypeOf(v(c.pert) ?? '', smiles, name, compoundId);

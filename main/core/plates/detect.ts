@@ -138,7 +138,11 @@ export function chooseLayout(d: Discovery): { layout: Layout; candidates: PlateC
   for (const c of d.candidates) by.set(c.layout, [...(by.get(c.layout) ?? []), c]);
   if (!by.size) throw nothingFound(d);
   const order: Layout[] = ['phenix', 'cellvoyager', 'imagexpress', 'loaddata'];
-  const [layout] = [...by.keys()].sort((a, b) => by.get(b)!.length - by.get(a)!.length || order.indexOf(a) - order.indexOf(b));
+  // A LoadData CSV inside an instrument's plate folder (pe2loaddata's output next to Images/) describes
+  // that plate: it is reported as not imported but never outvotes the instrument's own metadata.
+  const instrumentFolders = new Set(d.candidates.filter((c) => c.layout !== 'loaddata').map((c) => c.folder));
+  const votes = (l: Layout) => by.get(l)!.filter((c) => !(c.layout === 'loaddata' && instrumentFolders.has(c.folder))).length;
+  const [layout] = [...by.keys()].sort((a, b) => votes(b) - votes(a) || order.indexOf(a) - order.indexOf(b));
   const problems: Problem[] = [];
   for (const l of LAYOUTS) {
     const other = by.get(l);

@@ -82,6 +82,8 @@ function readIndex(xml: XmlNode, indexFile: string, problems: Problem[]) {
       problems.push({ file, message: `Harmony marks this image "${state}"; skipped`, severity: 'warning' });
       continue;
     }
+    // Harmony V5 writes the resolution on each image rather than in the channel maps.
+    pixelSizeUm ??= metresToUm(text(img, 'ImageResolutionX'), attr(child(img, 'ImageResolutionX'), 'Unit'));
     const chName = text(img, 'ChannelName');
     if (chName && !names[`ch${ch}`]) names[`ch${ch}`] = chName;
     entries.push({ file, row, col, field, plane: int(text(img, 'PlaneID')) ?? 1, timepoint: int(text(img, 'TimepointID')) ?? 0, channel: `ch${ch}` });

@@ -1,4 +1,4 @@
-import { buildChannelMap } from './channels.js';
+import { channelAssignments, describeAssignments } from './channels.js';
 import { CHANNELS, type ChannelName, type ImageRecord, InputError, type Layout, type Problem, type ScannedPlate } from '../types.js';
 
 /** One image as a scanner read it, before channels are mapped. */
@@ -63,8 +63,11 @@ export async function finishPlate(d: PlateDraft, o: FinishOptions, problems: Pro
     throw new InputError(msg, [{ file: d.folder, message: msg, severity: 'error' }]);
   }
   let map: Record<string, ChannelName>;
+  let mapping: string;
   try {
-    map = buildChannelMap(rawIds, d.channelNames, o.explicit, where);
+    const r = channelAssignments(rawIds, d.channelNames, o.explicit, where);
+    map = r.map;
+    mapping = describeAssignments(r.assignments);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     throw new InputError(e.message, [{ file: d.folder, message: e.message, severity: 'error' }]);
@@ -104,6 +107,7 @@ export async function finishPlate(d: PlateDraft, o: FinishOptions, problems: Pro
     ...(d.pixelSizeUm !== undefined ? { pixelSizeUm: d.pixelSizeUm } : {}),
     channelNames: d.channelNames,
     channelMap: map,
+    channelMapping: mapping,
     ...(d.rows && d.cols ? { rows: d.rows, cols: d.cols } : {}),
     images,
   };

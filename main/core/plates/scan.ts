@@ -60,19 +60,30 @@ export async function scanFolder(folder: string, opts: ScanOptions = {}): Promis
   const chosen = chooseLayout(found);
   const problems: Problem[] = [...found.problems, ...chosen.problems];
   let plates: ScannedPlate[] = [];
+  const refused: string[] = [];
   if (chosen.layout === 'loaddata') {
     plates = await scanLoadData(chosen.candidates.map((c) => c.csv!), opts, problems);
   } else {
-    for (const c of chosen.candidates) plates.push(...(await scanOne(SCANNERS[chosen.layout], c.folder, opts, problems)));
+    for (const c of chosen.candidates) {
+      try {
+        plates.push(...(await scanOne(SCANNERS[chosen.layout], c.folder, opts, problems)));
+      } catch (e) {
+        // One plate whose channels cannot be mapped must not stop its neighbours; alone, it is the error.
+        if (!(e instanceof InputError) || chosen.candidates.length === 1) throw e;
+        refused.push(path.basename(c.folder));
+        problems.push(...(e.problems.length ? e.problems : [{ file: c.folder, message: e.message, severity: 'error' as const }]));
+      }
+    }
   }
   const empty = plates.filter((p) => !p.images.length);
   for (const p of empty) problems.push({ file: p.folder, message: `plate ${p.name}: no image files found; plate skipped`, severity: 'warning' });
   plates = plates.filter((p) => p.images.length);
   if (!plates.length) {
-    const msg = `${found.root}: found ${chosen.candidates.length} ${chosen.layout} plate folder(s) but no images in them`;
+    const why = refused.length ? `every plate was refused (${problems.filter((p) => p.severity === 'error').map((p) => p.message).join(' | ')})` : 'no images in them';
+    const msg = `${found.root}: found ${chosen.candidates.length} ${chosen.layout} plate folder(s) but ${why}`;
     throw new InputError(msg, [...problems, { file: found.root, message: msg, severity: 'error' }]);
   }
   uniqueNames(plates, problems);
   plates.sort((a, b) => a.name.localeCompare(b.name));
-  return { layout: chosen.layout, plates, problems };
+  return { layout: chosen.layout, plates, problems, refused };
 }

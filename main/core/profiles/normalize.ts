@@ -11,6 +11,12 @@ const MEAN_ABS_TO_SD = Math.sqrt(Math.PI / 2);
 
 export interface MadOptions {
   /**
+   * Each plate's reference wells: its negcon wells (default; plates without any fall back to all
+   * their wells) or all its non-empty wells. 'all' assumes most wells of a plate do little — true
+   * of most screening plates, not of a plate of actives.
+   */
+  reference?: 'negcon' | 'all';
+  /**
    * Scale floor relative to the plate: floor = epsilonRel × max(|median of the feature|, median
    * over the plate's features of their robust scale). Default 1e-6 — only ever reached by
    * features that are constant in the reference wells *and* on the whole plate.
@@ -23,7 +29,7 @@ export interface PlateMadInfo {
   batch: string;
   plate: string;
   wells: number;
-  /** negcon wells used as reference (0 when the plate fell back to all its wells). */
+  /** negcon wells on the plate. */
   controls: number;
   reference: 'negcon' | 'all';
   /**
@@ -82,8 +88,8 @@ export function madNormalize(profiles: Matrix, meta: WellMeta[], opts: MadOption
     const first = meta[wells[0]];
     const controls = wells.filter((i) => meta[i].pertType === 'negcon');
     const nonEmpty = wells.filter((i) => meta[i].pertType !== 'empty');
-    const fallback = controls.length === 0;
-    const ref = fallback ? (nonEmpty.length ? nonEmpty : wells) : controls;
+    const fallback = controls.length === 0 && opts.reference !== 'all';
+    const ref = controls.length === 0 || opts.reference === 'all' ? (nonEmpty.length ? nonEmpty : wells) : controls;
     if (fallback) report.fallbackPlates.push(first.plate);
 
     const center = new Float64Array(d);
@@ -134,7 +140,7 @@ export function madNormalize(profiles: Matrix, meta: WellMeta[], opts: MadOption
       plate: first.plate,
       wells: wells.length,
       controls: controls.length,
-      reference: fallback ? 'all' : 'negcon',
+      reference: ref === controls ? 'negcon' : 'all',
       scaleFallbackFeatures,
       flooredFeatures,
     });

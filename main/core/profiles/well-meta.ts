@@ -10,4 +10,6 @@ export interface WellMeta {
   pertType: PertType;
   /** Mechanism/target annotation; several may be given separated by '|'. */
   moa: string | null;
+  /** Dose (µM); only `--replicates compound-dose` reads it. */
+  concentration?: number | null;
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { morganFingerprint } from '../chem/fingerprint.js';
 import type { DB } from '../db/open.js';
+import { setNormalization } from '../embeddings/normalization.js';
 import { featureSets, loadWellProfiles, wellInfo, type FeatureSetInfo } from '../embeddings/store.js';
 import { selectBackend } from '../ml/backend.js';
 import { decodeCheckpoint, loadLatestCheckpoint, type Checkpoint, type TensorData } from '../ml/checkpoint.js';
@@ -26,13 +27,15 @@ export interface MiconModelRow {
   config: MiconConfig;
   checkpoint: string | null;
   step: number;
+  /** The split it was trained under (its held-out compounds were never seen). */
+  splitId: number | null;
 }
 
 /** The trained micon-objective model behind a feature set, or null when the set is not one. */
 export function miconModelOf(db: DB, fs: FeatureSetInfo): MiconModelRow | null {
   if (fs.modelId === null || fs.kind !== 'model') return null;
-  const r = db.prepare("SELECT id, name, kind, config, checkpoint, step FROM models WHERE id = ? AND status = 'trained'").get(fs.modelId) as
-    | { id: number; name: string; kind: string; config: string; checkpoint: string | null; step: number }
+  const r = db.prepare("SELECT id, name, kind, config, checkpoint, step, split_id AS splitId FROM models WHERE id = ? AND status = 'trained'").get(fs.modelId) as
+    | { id: number; name: string; kind: string; config: string; checkpoint: string | null; step: number; splitId: number | null }
     | undefined;
   if (!r) return null;
   const config = JSON.parse(r.config) as MiconConfig;
@@ -75,7 +78,9 @@ export function plateMadParams(db: DB, fsInfo: FeatureSetInfo): Map<string, Plat
     const w = info.get(id)!;
     return { wellId: id, plate: w.plate, batch: w.batch, source: w.source, compound: w.compound, pertType: w.pertType, moa: w.moa };
   });
-  const { params } = madNormalize(createMatrix(raw.rows, raw.cols, raw.data), meta);
+  // The same per-plate reference the set's profiles were built with (DMSO unless `embed --normalize all`).
+  const reference = setNormalization(db, fsInfo.id)?.reference === 'all' ? 'all' : 'negcon';
+  const { params } = madNormalize(createMatrix(raw.rows, raw.cols, raw.data), meta, { reference });
   perDb.set(`${fsInfo.id}:${fsInfo.name}`, { version, params });
   return params;
 }
@@ -109,7 +114,9 @@ export function normalizeLikeStored(db: DB, fsInfo: FeatureSetInfo, raw: Matrix,
 export interface SmilesPrediction {
   /** Mean of the normalised predicted well profiles: the query. */
   vector: Float32Array;
-  model: { name: string; step: number; checkpoint: string; imageEncoder: 'features' | 'cnn' };
+  model: { name: string; step: number; checkpoint: string; imageEncoder: 'features' | 'cnn'; splitId: number | null; fpBits: number };
+  /** E.g. measured profiles batch-corrected with Harmony, which a prediction cannot be. */
+  warnings: string[];
   controlWells: number;
   controlSites: number;
   plates: number;
@@ -189,7 +196,11 @@ export async function predictSmilesProfile(db: DB, fsInfo: FeatureSetInfo, canon
   for (let k = 0; k < d; k++) vector[k] = acc[k] / normalized.rows;
   return {
     vector,
-    model: { name: m.name, step, checkpoint: file, imageEncoder: m.config.imageEncoder.kind },
+    model: { name: m.name, step, checkpoint: file, imageEncoder: m.config.imageEncoder.kind, splitId: m.splitId, fpBits: m.config.molecule.fpBits },
+    warnings:
+      setNormalization(db, fsInfo.id)?.batchCorrect === 'harmony'
+        ? [`${fsInfo.name}'s measured profiles were batch-corrected with Harmony; the predicted profile is not (it belongs to no plate), so similarities to it are less comparable`]
+        : [],
     controlWells: wells.length,
     controlSites: sites.length,
     plates: new Set(wells.map((w) => w.plate)).size,

@@ -1,16 +1,19 @@
-// The in-memory search index of one feature set: its normalised well profiles as float32 rows for
-// the scan kernel, plus per-row codes for filtering (plate → batch → source, compound, control,
-// concentration). Built from SQLite once and cached per connection and feature set; a query checks
-// whether the project changed since (PRAGMA data_version + this connection's total_changes(), and
-// when either moved, a fingerprint of the set's profiles and the wells) and rebuilds only then.
+// The in-memory search index of one feature set: its normalised well profiles quantised to int8
+// (one scale per row) for the scan kernel, plus per-row codes for filtering (plate → batch → source,
+// compound, control, concentration). Built from SQLite once and cached per connection and feature set;
+// a query checks whether the project changed since (PRAGMA data_version + this connection's
+// total_changes(), and when either moved, a fingerprint of the set's profiles and the wells) and
+// rebuilds only then. The float32 profiles themselves stay in SQLite: the few rows a query re-ranks
+// are read back by key, so 1M × 700 profiles need ~0.75 GB of memory, not 2.8 GB.
 //
-// Search is exact: the kernel's float32 cosines pick candidates with a margin that bounds their
-// rounding error (kernel.ts), and the candidates are re-ranked by float64 cosine over the stored
-// values — so results equal a float64 brute-force scan, ties broken by ascending well id.
+// Search is exact. The int8 scan gives each row an approximate cosine and a proven bound on its error
+// (see `search`); every row whose upper bound reaches the k-th best lower bound is re-ranked by
+// float64 cosine over the stored float32 values — so results equal a float64 brute-force scan, ties
+// broken by ascending well id.
 import type { DB } from '../db/open.js';
 import type { FeatureSetInfo } from '../embeddings/store.js';
 import { mulberry32 } from '../util/random.js';
-import { DotKernel, kernelErrorBound } from './kernel.js';
+import { CODE_MAX, Int8Kernel, queryLimit } from './kernel.js';
 
 export interface IndexPlate {
   /** plates.id in the project. */
@@ -45,10 +48,17 @@ export interface Hit {
 /** Rows sampled once per index for the significance null (see `nullSimilarities`). */
 export const NULL_SAMPLE = 1000;
 
+/**
+ * Absolute allowance for float64 rounding in the quantisation bound: the approximate cosine, ρ, φ,
+ * the norms and the exact cosine itself are float64 sums and products with relative errors of order
+ * d·2⁻⁵³ (≈ 1e-13 at d = 1,000), far below this.
+ */
+const SLACK = 1e-9;
+
 export class SearchIndex {
   readonly n: number;
   readonly d: number;
-  readonly kernel: DotKernel;
+  readonly kernel: Int8Kernel;
   /** Ascending well ids, one per row. */
   readonly wellIds: Int32Array;
   readonly plate: Int32Array;
@@ -61,17 +71,26 @@ export class SearchIndex {
   readonly pert: Uint8Array;
   /** Exact L2 norm of each stored row (float64). */
   readonly norms: Float64Array;
+  /** s_r / ‖x_r‖: turns row r's int8 codes back into its unit vector (x_r ≈ s_r · codes_r). */
+  readonly scale: Float64Array;
+  /** ρ_r = ‖x_r − s_r · codes_r‖ / ‖x_r‖, the row's relative quantisation error (∞ for a non-finite row). */
+  readonly residual: Float64Array;
   readonly plates: IndexPlate[];
   readonly batches: { source: string; name: string }[];
   readonly sources: string[];
   readonly nullControls: Int32Array;
   readonly nullTreated: Int32Array;
   readonly buildMs: number;
+  /** Rows the last `search` re-ranked exactly (what the quantisation bound let through). */
+  lastCandidates = 0;
+  /** The null's rows, held so a query's null needs no reads. */
+  private readonly held = new Map<number, Float32Array>();
+  private readonly readRow: (wellId: number) => Buffer | undefined;
 
   constructor(
     readonly featureSet: FeatureSetInfo,
     db: DB,
-    opts: { engine?: 'wasm-simd' | 'js'; nullSample?: number } = {},
+    opts: { engine?: 'wasm-simd' | 'js'; threads?: 1 | 2; nullSample?: number } = {},
   ) {
     const t0 = performance.now();
     const fsId = featureSet.id;
@@ -104,7 +123,7 @@ export class SearchIndex {
     const d = first ? first.b / 4 : featureSet.dim;
     this.n = n;
     this.d = d;
-    this.kernel = new DotKernel(n, d, { engine: opts.engine });
+    this.kernel = new Int8Kernel(n, d, { engine: opts.engine, threads: opts.threads });
     this.wellIds = new Int32Array(n);
     this.plate = new Int32Array(n);
     this.compound = new Int32Array(n);
@@ -112,16 +131,19 @@ export class SearchIndex {
     this.control = new Uint8Array(n);
     this.pert = new Uint8Array(n);
     this.norms = new Float64Array(n);
+    this.scale = new Float64Array(n);
+    this.residual = new Float64Array(n);
 
-    const dp = this.kernel.dp;
-    const bytes = new Uint8Array(this.kernel.rows.buffer, this.kernel.rows.byteOffset, this.kernel.rows.byteLength);
     const stmt = db.prepare(`SELECT wp.well_id, wp.normalized, w.plate_id, w.compound_id, w.concentration, w.pert_type ${from} ORDER BY wp.well_id`).raw(true);
+    const vec = new Float32Array(d);
+    const vecBytes = new Uint8Array(vec.buffer);
     let r = 0;
     for (const row of stmt.iterate(fsId) as Iterable<[number, Buffer, number, number | null, number | null, string | null]>) {
       if (r >= n) break;
-      const [wellId, vec, plateId, compoundId, conc, pert] = row;
-      if (vec.byteLength !== d * 4) throw new Error(`feature set ${featureSet.name}: well ${wellId} has ${vec.byteLength / 4} values, expected ${d}`);
-      bytes.set(vec, r * dp * 4);
+      const [wellId, blob, plateId, compoundId, conc, pert] = row;
+      if (blob.byteLength !== d * 4) throw new Error(`feature set ${featureSet.name}: well ${wellId} has ${blob.byteLength / 4} values, expected ${d}`);
+      vecBytes.set(blob);
+      this.quantise(r, vec);
       this.wellIds[r] = wellId;
       this.plate[r] = plateOf.get(plateId) ?? -1;
       this.compound[r] = compoundId ?? -1;
@@ -132,16 +154,8 @@ export class SearchIndex {
       r++;
     }
     if (r !== n) throw new Error(`feature set ${featureSet.name}: read ${r} profiles, expected ${n} (the project changed while indexing)`);
-
-    const X = this.kernel.rows;
-    for (let i = 0; i < n; i++) {
-      const o = i * dp;
-      let s = 0;
-      for (let k = 0; k < d; k++) s += X[o + k] * X[o + k];
-      const norm = Math.sqrt(s);
-      this.norms[i] = norm;
-      this.kernel.invNorm[i] = norm > 0 ? 1 / norm : 0;
-    }
+    const read = db.prepare('SELECT normalized FROM well_profiles WHERE feature_set_id = ? AND well_id = ?').pluck(true);
+    this.readRow = (wellId) => read.get(fsId, wellId) as Buffer | undefined;
 
     // The significance null's rows: up to NULL_SAMPLE control wells and as many treated wells, drawn once.
     const m = opts.nullSample ?? NULL_SAMPLE;
@@ -154,7 +168,47 @@ export class SearchIndex {
     const rnd = mulberry32(0x5eed + fsId);
     this.nullControls = sample(controls, m, rnd);
     this.nullTreated = sample(treated, m, rnd);
+    for (const i of [...this.nullControls, ...this.nullTreated]) this.held.set(i, this.vector(i));
     this.buildMs = performance.now() - t0;
+  }
+
+  /** Row r's int8 codes (scale max|x|/127, rounded to nearest), its norm, scale and residual. */
+  private quantise(r: number, x: Float32Array): void {
+    const d = this.d;
+    let ss = 0;
+    let max = 0;
+    for (let k = 0; k < d; k++) {
+      const v = x[k];
+      ss += v * v;
+      const a = Math.abs(v);
+      if (a > max) max = a;
+    }
+    const norm = Math.sqrt(ss);
+    this.norms[r] = norm;
+    if (!(norm > 0 && norm < Infinity)) {
+      // A zero row scores exactly 0 (bound 0); a row with NaN/∞ is always re-ranked (bound ∞).
+      this.residual[r] = norm === 0 ? 0 : Infinity;
+      return;
+    }
+    const s = max / CODE_MAX;
+    const inv = CODE_MAX / max;
+    const codes = this.kernel.codes;
+    const o = r * this.kernel.dp;
+    let ee = 0;
+    for (let k = 0; k < d; k++) {
+      const v = x[k];
+      const c = Math.round(v * inv); // |v·inv| ≤ 127 (+ rounding), so c ∈ [-127, 127]
+      codes[o + k] = c;
+      const e = v - c * s;
+      ee += e * e;
+    }
+    this.scale[r] = s / norm;
+    this.residual[r] = Math.sqrt(ee) / norm;
+  }
+
+  /** Stop the scan's helper thread (the index still answers, on one thread). */
+  close(): void {
+    this.kernel.close();
   }
 
   /** Row of a well id, or -1. */
@@ -172,10 +226,24 @@ export class SearchIndex {
     return -1;
   }
 
-  /** A copy of a stored row (unpadded). */
+  /** A copy of a stored row, read back from the project (rows of the null are held). */
   vector(row: number): Float32Array {
-    const o = row * this.kernel.dp;
-    return this.kernel.rows.slice(o, o + this.d);
+    const held = this.held.get(row);
+    if (held) return held.slice();
+    const wellId = this.wellIds[row];
+    const blob = this.readRow(wellId);
+    const v = new Float32Array(this.d);
+    let same = !!blob && blob.byteLength === this.d * 4;
+    if (same) {
+      new Uint8Array(v.buffer).set(blob!);
+      // The codes and bounds describe the row as it was indexed: a row rewritten since (embed replaces
+      // a set's rows) would make the re-rank wrong, so its norm — summed as at build — must still match.
+      let ss = 0;
+      for (let k = 0; k < this.d; k++) ss += v[k] * v[k];
+      same = Object.is(Math.sqrt(ss), this.norms[row]);
+    }
+    if (!same) throw new Error(`feature set ${this.featureSet.name}: the profile of well ${wellId} changed since the search index was built; run the query again`);
+    return v;
   }
 
   /** Unit-length float64 copy of `q` (all zeros stays zeros). */
@@ -191,10 +259,9 @@ export class SearchIndex {
   cosine(r: number, q: Float64Array): number {
     const norm = this.norms[r];
     if (!(norm > 0)) return 0;
-    const X = this.kernel.rows;
-    const o = r * this.kernel.dp;
+    const x = this.held.get(r) ?? this.vector(r);
     let s = 0;
-    for (let k = 0; k < this.d; k++) s += X[o + k] * q[k];
+    for (let k = 0; k < this.d; k++) s += x[k] * q[k];
     return s / norm;
   }
 
@@ -211,17 +278,44 @@ export class SearchIndex {
   }
 
   /**
+   * The query's int16 codes into the kernel (scale t = max|q|/B, B the kernel's overflow-safe limit);
+   * returns t and φ = ‖q − t·codes‖.
+   */
+  private quantiseQuery(q: Float64Array): { t: number; phi: number } {
+    const kq = this.kernel.query;
+    kq.fill(0);
+    let max = 0;
+    for (let k = 0; k < this.d; k++) max = Math.max(max, Math.abs(q[k]));
+    if (max === 0) return { t: 0, phi: 0 };
+    const limit = queryLimit(this.kernel.dp);
+    const t = max / limit;
+    let ff = 0;
+    for (let k = 0; k < this.d; k++) {
+      const c = Math.max(-limit, Math.min(limit, Math.round(q[k] / t)));
+      kq[k] = c;
+      const f = q[k] - c * t;
+      ff += f * f;
+    }
+    return { t, phi: Math.sqrt(ff) };
+  }
+
+  /**
    * The k most similar rows that pass the filter, by exact cosine (descending; ties by ascending well
-   * id). One kernel pass, then a float64 re-rank of every row the kernel's error could place in the top k.
+   * id). One int8 kernel pass bounds every row's cosine; rows that could be in the top k are re-ranked
+   * in float64 from their stored values.
+   *
+   * Why the bound holds. Row r holds x (its float32 values), N = ‖x‖, codes c with x = s·c + e and
+   * ρ = ‖e‖/N; the unit query q = t·b + f with int16 codes b and φ = ‖f‖. Then
+   *   cos = x·q/N = s·t·(c·b)/N + (s·c)·f/N + e·q/N,
+   * where c·b is the kernel's exact integer sum, |(s·c)·f| ≤ ‖x − e‖·φ ≤ (N + ‖e‖)·φ and
+   * |e·q| ≤ ‖e‖·‖q‖ = ‖e‖ (Cauchy–Schwarz), so with a = (c·b)·(s/N)·t,
+   *   |cos − a| ≤ β = ρ + (1 + ρ)·φ (+ SLACK for float64 rounding).
+   * Let τ be the k-th largest lower bound a − β among rows that pass. k rows then have cos ≥ τ, so
+   * the k-th best cosine is ≥ τ and every row of the top k — ties included — has a + β ≥ cos ≥ τ.
+   * Rows with a + β < τ are dropped; τ only rises during the scan, so dropping early is safe too.
    */
   search(query: ArrayLike<number>, k: number, f: RowFilter): Hit[] {
     const q = this.unit(query);
-    const kq = this.kernel.query;
-    kq.fill(0);
-    for (let i = 0; i < this.d; i++) kq[i] = q[i];
-    const out = this.kernel.run();
-
-    const margin = 2 * kernelErrorBound(this.d);
     const excluded = new Set(f.excludeRows ?? []);
     const plateOk = f.plateOk;
     const plate = this.plate;
@@ -231,46 +325,72 @@ export class SearchIndex {
     const cmin = f.minConcentration ?? -Infinity;
     const cmax = f.maxConcentration ?? Infinity;
     const conc = this.concentration;
+    const pass = (r: number) => {
+      if (plateOk !== null && !plateOk[plate[r]]) return false;
+      if (skipControls && control[r]) return false;
+      if (concFilter) {
+        const c = conc[r];
+        if (!(c >= cmin && c <= cmax)) return false;
+      }
+      return !(excluded.size && excluded.has(r));
+    };
+    const n = this.n;
+    const { t, phi } = this.quantiseQuery(q);
+    const hits: Hit[] = [];
+    if (t === 0) {
+      // A zero query: every cosine is exactly 0, so the top k are the first k rows that pass.
+      for (let r = 0; r < n && hits.length < k; r++) if (pass(r)) hits.push({ row: r, similarity: this.cosine(r, q) });
+      this.lastCandidates = hits.length;
+      return hits;
+    }
+    const scale = this.scale;
+    const resid = this.residual;
+    const onePhi = 1 + phi;
+    const phiSlack = phi + SLACK;
 
-    // Min-heap of the k best approximate values so far; its root is the running threshold.
-    const heap = new Float32Array(Math.max(1, k));
+    // Min-heap of the k best lower bounds so far; its root is the running threshold τ.
+    const heap = new Float64Array(Math.max(1, k));
     let size = 0;
     let lim = -Infinity;
     let cands = new Int32Array(256);
     let nc = 0;
-    const n = this.n;
-    for (let r = 0; r < n; r++) {
-      const s = out[r];
-      if (s < lim) continue;
-      if (plateOk !== null && !plateOk[plate[r]]) continue;
-      if (skipControls && control[r]) continue;
-      if (concFilter) {
-        const c = conc[r];
-        if (!(c >= cmin && c <= cmax)) continue;
+    const visit = (from: number, to: number) => {
+      const dots = this.kernel.out;
+      for (let r = from; r < to; r++) {
+        const a = dots[r] * scale[r] * t;
+        const b = resid[r] * onePhi + phiSlack;
+        if (a + b < lim) continue;
+        if (plateOk !== null && !plateOk[plate[r]]) continue;
+        if (skipControls && control[r]) continue;
+        if (concFilter) {
+          const c = conc[r];
+          if (!(c >= cmin && c <= cmax)) continue;
+        }
+        if (excluded.size && excluded.has(r)) continue;
+        if (nc === cands.length) {
+          const grown = new Int32Array(cands.length * 2);
+          grown.set(cands);
+          cands = grown;
+        }
+        cands[nc++] = r;
+        const lo = a - b;
+        if (size < k) {
+          heap[size++] = lo;
+          siftUp(heap, size - 1);
+          if (size === k) lim = heap[0];
+        } else if (lo > heap[0]) {
+          heap[0] = lo;
+          siftDown(heap, size);
+          lim = heap[0];
+        }
       }
-      if (excluded.size && excluded.has(r)) continue;
-      if (nc === cands.length) {
-        const grown = new Int32Array(cands.length * 2);
-        grown.set(cands);
-        cands = grown;
-      }
-      cands[nc++] = r;
-      if (size < k) {
-        heap[size++] = s;
-        siftUp(heap, size - 1);
-        if (size === k) lim = heap[0] - margin;
-      } else if (s > heap[0]) {
-        heap[0] = s;
-        siftDown(heap, size);
-        lim = heap[0] - margin;
-      }
-    }
-    const floor = size === k ? heap[0] - margin : -Infinity;
-    const hits: Hit[] = [];
+    };
+    const dots = this.kernel.scan(visit);
     for (let i = 0; i < nc; i++) {
       const r = cands[i];
-      if (out[r] >= floor) hits.push({ row: r, similarity: this.cosine(r, q) });
+      if (dots[r] * scale[r] * t + (resid[r] * onePhi + phiSlack) >= lim) hits.push({ row: r, similarity: this.cosine(r, q) });
     }
+    this.lastCandidates = hits.length;
     hits.sort((a, b) => b.similarity - a.similarity || this.wellIds[a.row] - this.wellIds[b.row]);
     return hits.slice(0, k);
   }
@@ -314,7 +434,7 @@ function sample(xs: number[], m: number, rnd: () => number): Int32Array {
   return Int32Array.from(a.slice(0, take)).sort();
 }
 
-function siftUp(h: Float32Array, i: number): void {
+function siftUp(h: Float64Array, i: number): void {
   const v = h[i];
   while (i > 0) {
     const p = (i - 1) >> 1;
@@ -325,7 +445,7 @@ function siftUp(h: Float32Array, i: number): void {
   h[i] = v;
 }
 
-function siftDown(h: Float32Array, size: number): void {
+function siftDown(h: Float64Array, size: number): void {
   const v = h[0];
   let i = 0;
   for (;;) {
@@ -348,7 +468,7 @@ interface CacheEntry {
 }
 
 const cache = new WeakMap<DB, Map<number, CacheEntry>>();
-/** Indexes kept per connection (a 1M × 64 index holds ~280 MB). */
+/** Indexes kept per connection (a 1M × 700 index holds ~0.75 GB, 1M × 64 ~110 MB). */
 const MAX_CACHED = 2;
 
 function quickVersion(db: DB): string {
@@ -380,15 +500,21 @@ export function getSearchIndex(db: DB, fs: FeatureSetInfo): { index: SearchIndex
       return touch(perDb, fs.id, hit, true);
     }
   }
-  perDb.delete(fs.id);
+  drop(perDb, fs.id);
   // A set rebuilt by `embed` comes back under a new id: its old index is dead weight.
-  for (const [id, e] of perDb) if (e.index.featureSet.name === fs.name) perDb.delete(id);
+  for (const [id, e] of perDb) if (e.index.featureSet.name === fs.name) drop(perDb, id);
   const full = fullVersion(db, fs);
   const index = new SearchIndex(fs, db);
   const entry = { index, quick, full };
   perDb.set(fs.id, entry);
-  while (perDb.size > MAX_CACHED) perDb.delete(perDb.keys().next().value!);
+  while (perDb.size > MAX_CACHED) drop(perDb, perDb.keys().next().value!);
   return { index, cached: false };
+}
+
+/** Forget an index and stop its helper thread (a caller still holding it gets one-thread scans). */
+function drop(perDb: Map<number, CacheEntry>, id: number): void {
+  perDb.get(id)?.index.close();
+  perDb.delete(id);
 }
 
 function touch(perDb: Map<number, CacheEntry>, id: number, e: CacheEntry, cached: boolean): { index: SearchIndex; cached: boolean } {
@@ -399,5 +525,6 @@ function touch(perDb: Map<number, CacheEntry>, id: number, e: CacheEntry, cached
 
 /** Drop every cached index of a connection (tests, or before closing a project). */
 export function clearSearchCache(db: DB): void {
+  for (const e of cache.get(db)?.values() ?? []) e.index.close();
   cache.delete(db);
 }

@@ -6,6 +6,7 @@ import type { DB } from '../db/open.js';
 import { featureSetByName, featureSets, type FeatureSetInfo } from '../embeddings/store.js';
 import { tryNormaliseWell } from '../plates/wells.js';
 import { InputError } from '../types.js';
+import { applicabilityDomain, type ApplicabilityDomain } from './applicability.js';
 import { predictSmilesProfile, smilesFeatureSets } from './counterfactual.js';
 import { empiricalP, getSearchIndex, NULL_SAMPLE, type Hit, type SearchIndex } from './index.js';
 
@@ -102,7 +103,19 @@ export interface QueryResult {
     /** well: the well; compound: every profiled well of the compound (averaged into the query). */
     wells: QueryWell[];
     smiles?: { input: string; canonical: string; screened: boolean };
-    prediction?: { model: string; step: number; checkpoint: string; imageEncoder: 'features' | 'cnn'; plates: number; controlWells: number; controlSites: number; method: string };
+    prediction?: {
+      model: string;
+      step: number;
+      checkpoint: string;
+      imageEncoder: 'features' | 'cnn';
+      plates: number;
+      controlWells: number;
+      controlSites: number;
+      method: string;
+      /** Nearest training compound (Tanimoto), stereo look-alikes, and warnings when the query is far from training. */
+      applicability?: ApplicabilityDomain;
+      warnings?: string[];
+    };
     null: { controls: number; treated: number; description: string };
   };
   /** well: its neighbours; compound: neighbours of the mean of its wells; smiles: of the predicted profile. */
@@ -363,6 +376,7 @@ export async function runQuery(db: DB, target: QueryTarget, o: QueryOptions = {}
       compoundDbIds = rows.map((r) => r.id);
     }
     const p = await predictSmilesProfile(db, fs, smiles!.canonical);
+    const domain = await applicabilityDomain(db, smiles!.canonical, { modelSplitId: p.model.splitId, fpBits: p.model.fpBits });
     vector = p.vector;
     prediction = {
       model: p.model.name,
@@ -373,7 +387,9 @@ export async function runQuery(db: DB, target: QueryTarget, o: QueryOptions = {}
       controlWells: p.controlWells,
       controlSites: p.controlSites,
       method:
-        'G(control site embedding, molecule embedding) for every DMSO site; mean per control well; per-plate robust MAD vs DMSO and the stored ZCA, as for measured wells; mean over those predicted wells',
+        'G(control site embedding, molecule embedding) for every DMSO site; mean per control well; per-plate robust MAD and the stored ZCA, as for measured wells; mean over those predicted wells',
+      applicability: domain,
+      warnings: [...domain.warnings, ...p.warnings],
     };
     description = `unseen SMILES ${smiles!.canonical}: profile predicted by ${p.model.name}'s counterfactual head from ${p.controlWells} DMSO wells on ${p.plates} plates${compound ? ` (a screened compound, ${compound.id}, has this structure; its wells count as replicates)` : ''}`;
   }

@@ -232,6 +232,11 @@ export function ImportPanel({ plates, startDir, choose }: { plates: PlateSummary
                 {result.seconds.toFixed(1)} s{result.replaced.length > 0 && <> · replaced {result.replaced.join(', ')}</>}
                 {result.refused.length > 0 && <span className="qc-text"> · refused {result.refused.join(', ')}</span>}
               </div>
+              {(result.channelMappings ?? []).map((m) => (
+                <div key={m.plate} className="muted" data-testid="import-channels">
+                  channels of {m.plate}: {m.mapping}
+                </div>
+              ))}
               <ProblemList problems={result.problems} testId="import-problems" />
               <button type="button" className="btn" onClick={() => go({ view: 'plates' })}>
                 View plates

@@ -19,7 +19,24 @@ describe('openProject', () => {
     again.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  it('numbers migrations 1..n without gaps', () => {
-    expect(migrations.map((m) => m.id)).toEqual(migrations.map((_, i) => i + 1));
+  it('numbers migrations in ascending order, each once (gaps allowed: numbers are reserved per branch)', () => {
+    const ids = migrations.map((m) => m.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids[0]).toBe(1);
+  });
+
+  it('applies a migration it has not seen even when a higher number is already applied (a gap filled later)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-db-'));
+    const file = path.join(dir, 'gap.micon');
+    const db = openProject(file);
+    // As if a build without migration 3 (but with the later ones) had created this project.
+    db.exec('DROP TABLE feature_imports; DROP TABLE imported_well_features; DROP TABLE feature_names; DELETE FROM schema_migrations WHERE id = 3;');
+    db.close();
+    const again = openProject(file);
+    expect(again.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all()).toEqual(migrations.map((m) => m.id));
+    expect(again.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'imported_well_features'").pluck().get()).toBe(1);
+    again.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

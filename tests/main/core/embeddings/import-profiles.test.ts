@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject, type DB } from '../../../../main/core/db/open.js';
+import { embedBaselines } from '../../../../main/core/embeddings/baselines.js';
 import { embedHandcrafted } from '../../../../main/core/embeddings/handcrafted.js';
 import { importProfiles } from '../../../../main/core/embeddings/import-profiles.js';
 import { buildProfiles, evaluateAll } from '../../../../main/core/embeddings/profiles.js';
@@ -109,7 +110,9 @@ describe('importProfiles', () => {
   it('is evaluated side by side with the other feature sets', () => {
     const r = evaluateAll(db, { permutations: 20, seed: 3 });
     expect(Object.keys(r.featureSets)).toEqual(expect.arrayContaining(['handcrafted', 'cellprofiler']));
-    expect(r.featureSets.cellprofiler).toEqual(r.featureSets.handcrafted);
+    // Same numbers; only the kind of set differs.
+    expect({ ...r.featureSets.cellprofiler, kind: null }).toEqual({ ...r.featureSets.handcrafted, kind: null });
+    expect([r.featureSets.cellprofiler.kind, r.featureSets.handcrafted.kind]).toEqual(['imported', 'handcrafted']);
     expect(r.featureSets.cellprofiler.trained.queries).toBeGreaterThan(0);
   });
 
@@ -121,6 +124,21 @@ describe('importProfiles', () => {
     const after = loadWellProfiles(db, id);
     expect(after.wellIds).toEqual(before.wellIds);
     expect(after.data).toEqual(before.data);
+  });
+
+  it('gets its fair-baseline twin cellprofiler_z from embed: well-level z vs DMSO, clipped, unit rows', () => {
+    const made = embedBaselines(db);
+    expect(made.map((b) => b.name)).toEqual(expect.arrayContaining(['cellprofiler_z', 'handcrafted_z', 'cellcount']));
+    const z = featureSetByName(db, 'cellprofiler_z')!;
+    expect(z).toMatchObject({ kind: 'baseline', version: 'z-well:cellprofiler' });
+    const p = buildProfiles(db, z.id);
+    const input = db.prepare('SELECT vec FROM imported_well_features WHERE feature_set_id = ?').all(z.id) as { vec: Buffer }[];
+    expect(p.wells).toBe(input.length);
+    for (const r of input.slice(0, 10)) {
+      const v = new Float32Array(r.vec.buffer.slice(r.vec.byteOffset, r.vec.byteOffset + r.vec.byteLength));
+      expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+    }
+    expect(Object.keys(evaluateAll(db, { permutations: 0, resamples: 0 }).featureSets)).toContain('cellprofiler_z');
   });
 
   it('imports Parquet (INT64 metadata, FLOAT features, a null) to the same profiles', async () => {

@@ -17,13 +17,14 @@ describe('NSB / NSS retrieval', () => {
     expect(r).toEqual({ top1: 1, top5: 1, top10: 1, queries: 6, skipped: 0 });
   });
 
-  it('a same-batch replicate is found by plain retrieval but skipped under NSB', () => {
+  it('a query without an eligible replicate is a miss, and counted apart', () => {
     // A1, A2 in b1 (identical); B, C in b2. Under NSB a query from b1 sees only b2, which holds
-    // no A: skipped. B and C have no replicate at all: skipped in every mode.
+    // no A: a miss. B and C have no replicate at all: misses in every mode. Leaving them out of
+    // the denominator (as before) would have scored plain retrieval 1.0 on two of four queries.
     const meta = [trt('A', 'b1'), trt('A', 'b1'), trt('B', 'b2'), trt('C', 'b2')];
     const m = matrixFromRows([angle(0), angle(0), angle(5), angle(90)]);
-    expect(retrievalTopK(m, meta, { exclude: 'none' })).toEqual({ top1: 1, top5: 1, top10: 1, queries: 2, skipped: 2 });
-    expect(retrievalTopK(m, meta, { exclude: 'batch' })).toEqual({ top1: null, top5: null, top10: null, queries: 0, skipped: 4 });
+    expect(retrievalTopK(m, meta, { exclude: 'none' })).toEqual({ top1: 0.5, top5: 0.5, top10: 0.5, queries: 4, skipped: 2 });
+    expect(retrievalTopK(m, meta, { exclude: 'batch' })).toEqual({ top1: 0, top5: 0, top10: 0, queries: 4, skipped: 4 });
   });
 
   it('NSB misses when the cross-batch replicate is far and plain retrieval hits via the same batch', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { openProject, type DB } from '../../../../main/core/db/open.js';
+import { HANDCRAFTED_VERSION, handcraftedFeatureNames } from '../../../../main/core/features/handcrafted.js';
 import { ingestFolder } from '../../../../main/core/ingest/ingest.js';
 import { CHANNELS, InputError } from '../../../../main/core/types.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
@@ -64,7 +65,9 @@ describe('ingestFolder: the four vendor layouts', () => {
       expectChannelsByPixels(db, 64, layout === 'phenix' ? 12 : 16);
       const plate = db.prepare('SELECT p.*, b.name batch, s.name source FROM plates p JOIN batches b ON b.id = p.batch_id JOIN sources s ON s.id = b.source_id').get() as Record<string, unknown>;
       expect(plate).toMatchObject({ name: fx.plate, layout, source: 'centre-A', batch: 'B1', image_width: 64, bit_depth: layout === 'phenix' ? 12 : 16 });
-      expect(count(db, 'SELECT COUNT(*) n FROM site_arrays WHERE length(data) = 5 * 128 * 128 * 2')).toBe(s.sites);
+      // The default cache is 64² (40 KB a site); the hand-crafted features come from the full images, one vector per site.
+      expect(count(db, 'SELECT COUNT(*) n FROM site_arrays WHERE size = 64 AND length(data) = 5 * 64 * 64 * 2')).toBe(s.sites);
+      expect(count(db, 'SELECT COUNT(*) n FROM site_handcrafted WHERE version = ? AND length(vec) = ?', HANDCRAFTED_VERSION, 4 * handcraftedFeatureNames().length)).toBe(s.sites);
       expect(count(db, 'SELECT COUNT(*) n FROM illumination')).toBe(5);
       expect(count(db, 'SELECT COUNT(*) n FROM well_thumbnails')).toBe(fx.wells.length);
       expect(count(db, "SELECT COUNT(*) n FROM compounds WHERE canonical_smiles IS NOT NULL AND is_control = 0")).toBe(Math.min(4, fx.wells.length - 1));

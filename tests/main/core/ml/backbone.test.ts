@@ -282,7 +282,7 @@ describe('MICON heads on a frozen backbone (train --features)', () => {
       expect(config.imageEncoder).toMatchObject({ kind: 'features', inputDim: 30, source: 'backbone:enc5' });
       const emb = await embedModels(db);
       const mine = emb.find((m) => m.name === 'micon@backbone:enc5')!;
-      expect(mine.featureSets).toEqual(['micon@backbone:enc5', 'micon@backbone:enc5+backbone:enc5']);
+      expect(mine.featureSets).toEqual(['micon@backbone:enc5', 'micon@backbone:enc5_untrained', 'micon@backbone:enc5+backbone:enc5']);
       expect(mine.sites).toBe(siteInfo(db).length);
       // The head's embedding next to the backbone features it refines (not the hand-crafted ones).
       const fused = featureSetByName(db, 'micon@backbone:enc5+backbone:enc5')!;

@@ -67,3 +67,20 @@ describe('readPlateMeta', () => {
     expect(plates.get('P2')).toEqual({ source: 'source_2', batch: 'B7', replicate: 2 });
   });
 });
+
+describe('SMILES with doubled backslashes (CellProfiler-written LoadData, BBBC022)', () => {
+  it('reads them as single backslashes, with one note for the file', async () => {
+    // Calyculin A as BBBC022's LoadData CSV writes it (every "\" doubled); images_metadata.csv holds it de-doubled.
+    const { REALDATA } = await import('../../../helpers/realdata.js');
+    const meta = fs.readFileSync(path.join(REALDATA, 'images-bbbc022-ixm-hoechst', 'images_metadata.csv'), 'utf8').split('\n');
+    const real = meta.find((l) => l.includes(',E05,'))!.split(',').at(-1)!.trim();
+    expect(real).toContain('\\C');
+    const doubled = real.replace(/\\/g, '\\\\');
+    const f = write('bbbc022.csv', `Metadata_Plate,Metadata_Well,Metadata_broad_sample,Metadata_SMILES\n20585,E05,BRD-A47513740,"${doubled}"\n20585,E07,BRD-X,"C/C(\\\\C)=C/C"\n`);
+    const m = readPlatemap(f);
+    expect(m.entries.map((e) => e.smiles)).toEqual([real, 'C/C(\\C)=C/C']);
+    expect(m.problems).toHaveLength(1);
+    expect(m.problems[0]).toMatchObject({ file: f, row: 2, severity: 'warning' });
+    expect(m.problems[0].message).toMatch(/doubled backslashes/);
+  });
+});

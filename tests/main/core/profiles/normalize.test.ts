@@ -32,6 +32,21 @@ describe('per-plate robust MAD', () => {
     expect(rows[8][1]).toBe(0);
   });
 
+  it("reference 'all': every non-empty well of the plate is the reference, DMSO or not", () => {
+    // Feature 0: controls 0, 0, 0; treated 10, 20, 30, 40 (and an empty well at 1000, ignored).
+    // vs DMSO: median 0, MAD 0 → mean |dev| 0 → fallback to all wells' MAD around 0 (|dev| 0,0,0,10,20,30,40,1000 → median 15).
+    // vs all: non-empty wells 0,0,0,10,20,30,40 → median 10, |dev| 10,10,10,0,10,20,30 → MAD 10 → scale 14.826.
+    const meta = [well('P', 'negcon'), well('P', 'negcon'), well('P', 'negcon'), well('P', 'trt'), well('P', 'trt'), well('P', 'trt'), well('P', 'trt'), well('P', 'empty', null)];
+    const m = matrixFromRows([[0], [0], [0], [10], [20], [30], [40], [1000]]);
+    const all = madNormalize(m, meta, { reference: 'all' });
+    expect(matrixToRows(all.normalized).map((r) => r[0])).toEqual([-10, -10, -10, 0, 10, 20, 30, 990].map((v) => expect.closeTo(v / 14.826, 4)));
+    expect(all.report.plates[0]).toMatchObject({ reference: 'all', controls: 3 });
+    expect(all.report.fallbackPlates).toEqual([]);
+    const dmso = madNormalize(m, meta);
+    expect(dmso.report.plates[0].reference).toBe('negcon');
+    expect(matrixToRows(dmso.normalized)[3][0]).toBeCloseTo(10 / (1.4826 * 15), 6);
+  });
+
   it('treats plates of the same name in different batches separately', () => {
     const meta = [well('P', 'negcon'), { ...well('P', 'negcon'), batch: 'b2' }, well('P', 'negcon'), { ...well('P', 'negcon'), batch: 'b2' }];
     const { report } = madNormalize(matrixFromRows([[0], [100], [2], [104]]), meta);
