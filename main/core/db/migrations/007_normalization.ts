@@ -4,7 +4,8 @@
 // sets and every later profile build (backbone, import-profiles) follows.
 export const sql = `
 ALTER TABLE feature_sets ADD COLUMN normalization TEXT;
-CREATE TABLE project_settings (
+-- IF NOT EXISTS: migration 004 (issue 13, merged alongside) creates the same table; a fresh project runs both.
+CREATE TABLE IF NOT EXISTS project_settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
