@@ -72,7 +72,8 @@ program
   .option('--resume', 'continue from the last checkpoint of this model')
   .option('--checkpoint-every <n>', 'write a checkpoint every N steps (default sized for the encoder)')
   .addOption(new Option('--compounds <which>', 'treated wells PaCLR sees: active-wells (wells of active compounds outside the DMSO spread), active (every well of active compounds), all').choices(['active-wells', 'active', 'all']).default('active-wells'))
-  .option('--features <set>', 'site-level feature set the feature head trains on, e.g. backbone:NAME from micon backbone (default: handcrafted)')
+  .option('--features <set>', 'feature set the feature head trains on: site-level (backbone:NAME from micon backbone) or imported well-level profiles (import-profiles); default: handcrafted')
+  .option('--residual-rank <r>', 'residual feature head: input + a rank-r learned correction (output as wide as the input) instead of the 64-d head')
   .option('--init-from <model|dir|file>', 'fine-tune: start a new run from this model\'s (or checkpoint folder/file\'s) parameters wherever names and shapes match')
   .option('--name <name>', 'store the model under this name (to compare configurations side by side; default: the kind)')
   .option('--temperature <t>', 'SupCon temperature (default 0.1; the reference uses 1.0)')
@@ -163,6 +164,9 @@ program
   .option('--name <name>', 'feature set name', 'cellprofiler')
   .option('--replace', 'replace an imported feature set of the same name')
   .option('--allow-unmatched', 'skip rows whose plate or well is not in the project instead of refusing the file')
+  .option('--create-plates', 'create the plates, wells, compounds, batches and sources the table names (a profiles-first project; the project file is created if needed)')
+  .option('--columns <roles>', 'column per role where the names are not recognised: well=…,plate=…,compound=…,smiles=…,control=…,batch=…,source=…,moa=…,concentration=…')
+  .option('--compounds <file>', "side table of compounds (id or name, SMILES, MoA, target) joined on compound id, else name; fills what the profile table lacks (with --create-plates, the one such CSV next to the table is used unless 'none')")
   .option('--json', 'print one JSON object')
   .action((file, o) => runImportProfiles(file, o));
 

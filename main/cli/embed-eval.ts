@@ -31,7 +31,7 @@ export async function runEmbed(o: { db: string; json?: boolean; normalize?: 'dms
         `normalisation: ${describeNormalization(r.normalization)} (kept in the project)`,
         ...profiles.map((p) => `${p.featureSet.padEnd(24)} ${p.wells} well profiles × ${p.dim} (ZCA on ${p.controlWells} ${p.spheringReference} wells${p.harmony ? `; Harmony ${p.harmony.rounds} rounds, ${p.harmony.clusters} clusters${p.harmony.converged ? '' : ', not converged'}` : ''})`),
         ...r.baselines.map((b) => `  baseline ${b.name}: ${b.what}`),
-        ...models.map((m) => `  ${m.name}: ${m.sites} sites embedded with onnxruntime (${m.provider}), ${Math.round(m.sitesPerSecond)} sites/s`),
+        ...models.map((m) => `  ${m.name}: ${m.sites} ${m.samples} embedded with onnxruntime (${m.provider}), ${Math.round(m.sitesPerSecond)} ${m.samples}/s`),
         `time: ${seconds.toFixed(1)} s`,
       ].join('\n'),
     );

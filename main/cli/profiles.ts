@@ -7,14 +7,45 @@ import type { TableFormat } from '../core/embeddings/profile-table.js';
 import { InputError } from '../core/types.js';
 import { emit, formatProblems } from './output.js';
 
-export async function runImportProfiles(file: string, o: { db: string; name: string; replace?: boolean; allowUnmatched?: boolean; json?: boolean }): Promise<void> {
-  if (!fs.existsSync(o.db)) throw new InputError(`${o.db}: no such project file; run micon ingest first`);
+export interface ImportProfilesCliOptions {
+  db: string;
+  name: string;
+  replace?: boolean;
+  allowUnmatched?: boolean;
+  createPlates?: boolean;
+  columns?: string;
+  compounds?: string;
+  json?: boolean;
+}
+
+export async function runImportProfiles(file: string, o: ImportProfilesCliOptions): Promise<void> {
+  if (!o.createPlates && !fs.existsSync(o.db)) throw new InputError(`${o.db}: no such project file; run micon ingest first, or pass --create-plates to start a project from the table`);
   const db = openProject(o.db);
   try {
-    const r = await importProfiles(db, file, { name: o.name, replace: !!o.replace, allowUnmatched: !!o.allowUnmatched });
+    const r = await importProfiles(db, file, {
+      name: o.name,
+      replace: !!o.replace,
+      allowUnmatched: !!o.allowUnmatched,
+      createPlates: !!o.createPlates,
+      columns: o.columns,
+      compoundsFile: o.compounds,
+    });
+    const c = r.created;
+    const roles = Object.entries(r.columns)
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
     emit(!!o.json, r, () =>
       [
         `${r.replaced ? 'replaced' : 'imported'} feature set "${r.featureSet}" from ${r.file} (${r.format}): ${r.rows} rows → ${r.wells} wells on ${r.plates} plates × ${r.features} features`,
+        `columns: ${roles}`,
+        c
+          ? `created ${c.plates} plates, ${c.wells} wells, ${c.compounds} compounds (${c.compoundsWithSmiles} with a structure), ${c.controlWells} control wells; sources ${c.sources.join(', ')}; batches ${c.batches.join(', ')}` +
+            (c.existingPlates.length ? `; kept ${c.existingPlates.length} plates already in the project` : '') +
+            (c.compoundsTable ? `; compounds table ${c.compoundsTable.file} (${c.compoundsTable.how}): ${c.sideTableMatches} rows matched` : '')
+          : '',
+        c?.compoundsWithoutSmiles.length ? `no structure for ${c.compoundsWithoutSmiles.length} compounds (searchable, left out of molecule-side training): ${c.compoundsWithoutSmiles.slice(0, 12).join(', ')}${c.compoundsWithoutSmiles.length > 12 ? ', …' : ''}` : '',
+        ...(c?.defaults ?? []),
         r.averagedWells ? `averaged: ${r.averagedWells} wells had several rows (up to ${r.maxRowsPerWell}: cells or sites); their mean is the well's profile` : 'one row per well',
         r.droppedFeatures.length ? `dropped ${r.droppedFeatures.length} features with missing values (NaN/empty), as pycytominer does` : 'no features dropped',
         r.unmatchedRows ? `skipped ${r.unmatchedRows} rows without a project well` : '',

@@ -26,6 +26,8 @@ export interface TrainCliOptions {
   cfGradient?: 'detach' | 'through';
   cfContrast?: 'joint' | 'cross';
   referenceLoss?: boolean;
+  /** --residual-rank: input + low-rank correction instead of the 64-d head. */
+  residualRank?: string;
   json?: boolean;
 }
 
@@ -74,6 +76,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
       initFrom: o.initFrom,
       name: o.name,
       config: ((loss) => (loss ? { loss } : undefined))(lossOverrides(o)),
+      residualRank: o.residualRank ? positiveInt(o.residualRank, '--residual-rank') : undefined,
       projectPath: path.resolve(o.db),
       signal: ctrlC.signal,
       onProgress: o.json

@@ -1,5 +1,6 @@
 // `npm run bench -- <part> [<part> …] [--option value …]`: one JSON object per part on stdout. Progress
 // goes to stderr. Options (`--dim 700` or `--dim=700`) are handed to every part; each reads its own.
+import { benchImportProfiles } from './import-profiles.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLargePlate } from './large-plate.bench.js';
 import { benchSearch } from './search.bench.js';
@@ -15,6 +16,7 @@ const parts: Record<string, (o: BenchOptions) => Promise<object>> = {
   search: benchSearch,
   'large-plate': benchLargePlate,
   features: benchSiteFeatures,
+  'import-profiles': benchImportProfiles,
 };
 
 const wanted: string[] = [];

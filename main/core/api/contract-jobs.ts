@@ -65,8 +65,21 @@ const TrainStart = z
   })
   .strict();
 
+/** `import-profiles --create-plates` as a job: a profile table (and optional compounds table) into the open project. */
+const ImportProfilesStart = z
+  .object({
+    kind: z.literal('import-profiles'),
+    file: z.string().min(1).max(4096),
+    compounds: z.string().min(1).max(4096).optional(),
+    columns: z.string().max(4096).optional(),
+    name: z.string().min(1).max(64).optional(),
+    replace: z.boolean().optional(),
+  })
+  .strict();
+
 export const JobStartRequest = z.discriminatedUnion('kind', [
   IngestStart,
+  ImportProfilesStart,
   TrainStart,
   z.object({ kind: z.literal('embed') }).strict(),
   z.object({ kind: z.literal('eval'), permutations: z.number().int().min(0).max(10_000).optional() }).strict(),

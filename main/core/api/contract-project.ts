@@ -80,6 +80,46 @@ export const IngestPreview = z.object({
 });
 export type IngestPreview = z.infer<typeof IngestPreview>;
 
+export const ProfilePreviewRequest = z
+  .object({
+    file: z.string().min(1).max(4096),
+    /** Explicit roles, `well=Col,plate=Col2,…` (as `import-profiles --columns`). */
+    columns: z.string().max(4096).optional(),
+  })
+  .strict();
+
+const Role = z.string().nullable();
+/** What `import-profiles --create-plates` would read from a profile table (header and first rows; nothing written). */
+export const ProfilePreview = z.object({
+  file: z.string(),
+  format: z.enum(['csv', 'parquet']),
+  columns: z.number().int(),
+  roles: z.object({
+    plate: Role,
+    well: Role,
+    source: Role,
+    batch: Role,
+    replicate: Role,
+    compound: Role,
+    name: Role,
+    smiles: Role,
+    control: Role,
+    moa: Role,
+    target: Role,
+    concentration: Role,
+  }),
+  perRowColumns: z.array(z.string()),
+  featureColumns: z.number().int(),
+  textColumns: z.array(z.string()),
+  rowsRead: z.number().int(),
+  sample: z.array(
+    z.object({ where: z.string(), plate: z.string(), well: z.string(), compound: z.string().nullable(), control: z.string().nullable(), smiles: z.string().nullable() }),
+  ),
+  plates: z.array(z.string()),
+  problems: z.array(Problem),
+});
+export type ProfilePreview = z.infer<typeof ProfilePreview>;
+
 const PathRequest = z.object({ path: z.string().min(1).max(4096) }).strict();
 
 export const projectRequestsMore = {
@@ -87,6 +127,7 @@ export const projectRequestsMore = {
   'project.create': { request: PathRequest, response: ProjectInfo },
   'fs.browse': { request: z.object({ path: z.string().max(4096).optional() }).strict(), response: FsBrowseResult },
   'ingest.preview': { request: IngestPreviewRequest, response: IngestPreview },
+  'profiles.preview': { request: ProfilePreviewRequest, response: ProfilePreview },
 } as const;
 
 export const projectRequests = {

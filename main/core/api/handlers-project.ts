@@ -1,5 +1,6 @@
 import { schemaVersion } from '../db/open.js';
 import { browseFolder } from '../files/browse.js';
+import { previewProfileTable } from '../embeddings/import-profiles-preview.js';
 import { previewIngest } from '../ingest/preview.js';
 import { InputError } from '../types.js';
 import type { HandlersOf, ProjectInfo } from './contract.js';
@@ -41,5 +42,7 @@ export function projectHandlers(session: ProjectSession, ctx: HandlerContext): H
     },
     'fs.browse': ({ path }) => browseFolder(path),
     'ingest.preview': ({ folder, platemap, plateMeta, channels }) => previewIngest(session.db, folder, { platemap, plateMeta, channels }),
+    // Bounded: the header and at most 200 rows, whatever the file's size.
+    'profiles.preview': ({ file, columns }) => previewProfileTable(file, { columns }),
   };
 }

@@ -9,11 +9,18 @@
 //   dropped, and named in the summary.
 // - All or nothing: anything wrong is an InputError naming the file, row and column, and the project is
 //   left as it was; the feature set, its rows and its profiles are written in one transaction.
+// - `createPlates`: a profiles-first project. Plates, wells, compounds, batches and sources come from
+//   the table's metadata (import-profiles-plates.ts) and are written in the same transaction; the
+//   columns each role was read from are reported (profile-columns.ts).
+// - A table with no site/object column is one row per well: a repeated well is refused. Rows are
+//   streamed; memory holds one sum vector per well, never the rows.
 import path from 'node:path';
 import type { DB } from '../db/open.js';
 import { tryNormaliseWell } from '../plates/wells.js';
 import { InputError, type Problem } from '../types.js';
 import { buildProfiles, type ProfileSummary } from './profiles.js';
+import { findCompoundsTable, PlateCollector, type CreatedPlates } from './import-profiles-plates.js';
+import { parseColumnsOption, resolveColumnRoles, type Role } from './profile-columns.js';
 import { openTable, sha256File, type Cell, type TableFormat } from './profile-table.js';
 import { featureSetByName, replaceFeatureSet, setFeatureNames, writeImportedWellFeatures, type ImportedWellRow } from './store.js';
 
@@ -26,6 +33,16 @@ export interface ImportProfilesOptions {
   replace?: boolean;
   /** Skip rows whose plate or well is not in the project (counted) instead of refusing the file. */
   allowUnmatched?: boolean;
+  /** Create the plates, wells and compounds the table's metadata describe (a profiles-first project). */
+  createPlates?: boolean;
+  /** Explicit column roles, `well=Col,plate=Col2,compound=…,smiles=…,control=…` (or parsed). */
+  columns?: string | Partial<Record<Role, string>>;
+  /**
+   * Side table of compounds (id or name, SMILES, MoA, target), joined on compound id, else name.
+   * With createPlates and none given, the one such table next to the profile table is used (said so
+   * in `created.compoundsTable`); 'none' turns that off.
+   */
+  compoundsFile?: string;
 }
 
 export interface ImportProfilesSummary {
@@ -52,29 +69,27 @@ export interface ImportProfilesSummary {
   replaced: boolean;
   profiles: ProfileSummary;
   problems: Problem[];
+  /** The column each role was read from (null: not in the table). */
+  columns: Record<Role, string | null>;
+  /** Rows of one well are told apart by these columns (sites, cells): they are averaged. */
+  perRowColumns: string[];
+  /** How missing numbers (empty, NA, NaN, ±Inf) are treated. */
+  missingValues: string;
+  /** With createPlates: what was created. */
+  created: CreatedPlates | null;
+  /** Wells left out because they lacked values (see `missingValues`), as `plate:well`. */
+  droppedWells: string[];
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
 const METADATA_RE = /^(image_)?metadata_/i;
 /** CellProfiler / pandas bookkeeping columns: numeric, but not measurements. */
 const ID_COLUMNS = new Set(['imagenumber', 'objectnumber', 'tablenumber', 'unnamed: 0', '__index_level_0__', 'index', '']);
-const PLATE_COLUMNS = ['Metadata_Plate', 'Image_Metadata_Plate', 'Metadata_Assay_Plate_Barcode', 'plate', 'Plate'];
-const WELL_COLUMNS = ['Metadata_Well', 'Image_Metadata_Well', 'Metadata_Well_Position', 'well', 'Well', 'well_position'];
+const MISSING_POLICY =
+  'a feature column with a missing value (empty, NA, NaN, ±Inf) in a used row is dropped and named, as pycytominer feature selection does; ' +
+  'when that would drop more than half the features, columns missing in over 10 % of rows are dropped and then the wells still missing values (at most 10 % of wells) are left out and named instead';
 const MISSING = new Set(['', 'nan', 'na', 'n/a', '#n/a', 'null', 'none', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity']);
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/** A header matching one of the names, exactly first, then ignoring case. */
-function findColumn(columns: string[], names: string[]): number {
-  for (const n of names) {
-    const i = columns.indexOf(n);
-    if (i >= 0) return i;
-  }
-  for (const n of names) {
-    const i = columns.findIndex((c) => c.toLowerCase() === n.toLowerCase());
-    if (i >= 0) return i;
-  }
-  return -1;
-}
 
 type Parsed = { kind: 'number'; value: number } | { kind: 'missing' } | { kind: 'text'; text: string };
 
@@ -140,18 +155,20 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
     if (c !== '' && seen.has(c)) throw new InputError(`${file}: column "${c}" appears twice (columns ${seen.get(c)! + 1} and ${i + 1}); names must be unique`);
     seen.set(c, i);
   });
-  const plateCol = findColumn(columns, PLATE_COLUMNS);
-  const wellCol = findColumn(columns, WELL_COLUMNS);
+  const roles = resolveColumnRoles(file, columns, typeof opts.columns === 'string' ? parseColumnsOption(opts.columns) : (opts.columns ?? {}));
+  const plateCol = roles.index.plate;
+  const wellCol = roles.index.well;
   if (plateCol < 0 || wellCol < 0) {
     const missing = [plateCol < 0 ? 'plate (Metadata_Plate, Image_Metadata_Plate or plate)' : null, wellCol < 0 ? 'well (Metadata_Well, Image_Metadata_Well or well)' : null].filter(Boolean);
-    throw new InputError(`${file}: no ${missing.join(' and no ')} column; found: ${list(columns)}`);
+    throw new InputError(`${file}: no ${missing.join(' and no ')} column; found: ${list(columns)}; name them with --columns plate=…,well=…`);
   }
   const plateName = columns[plateCol];
   const wellName = columns[wellCol];
+  const roleIdx = new Set<number>([...Object.values(roles.index).filter((i) => i >= 0), ...roles.perRow, ...(roles.controlDetail >= 0 ? [roles.controlDetail] : [])]);
   const metadataIdx: number[] = [];
   const candidateIdx: number[] = [];
   columns.forEach((c, i) => {
-    if (i === plateCol || i === wellCol || METADATA_RE.test(c) || ID_COLUMNS.has(c.trim().toLowerCase())) metadataIdx.push(i);
+    if (roleIdx.has(i) || METADATA_RE.test(c) || ID_COLUMNS.has(c.trim().toLowerCase())) metadataIdx.push(i);
     else candidateIdx.push(i);
   });
 
@@ -162,15 +179,22 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
     if (!m) projectWells.set(r.plate, (m = new Map()));
     m.set(r.well, r.id);
   }
-  if (!projectWells.size) throw new InputError(`the project has no plates yet; run micon ingest before importing profiles`);
+  for (const r of db.prepare('SELECT name FROM plates').all() as { name: string }[]) if (!projectWells.has(r.name)) projectWells.set(r.name, new Map());
+  if (!projectWells.size && !opts.createPlates) throw new InputError(`the project has no plates yet; run micon ingest before importing profiles, or pass --create-plates to create them from the table`);
   const plateByLower = new Map<string, string | null>();
   for (const p of projectWells.keys()) plateByLower.set(p.toLowerCase(), plateByLower.has(p.toLowerCase()) ? null : p);
   const resolvePlate = (raw: string): string | undefined => (projectWells.has(raw) ? raw : (plateByLower.get(raw.toLowerCase()) ?? undefined));
 
+  const problems: Problem[] = [];
+  const collector = opts.createPlates ? new PlateCollector(file, columns, roles, problems) : null;
   const nc = candidateIdx.length;
   const stats: ColumnStats[] = candidateIdx.map(() => ({ numeric: 0, text: 0, missing: 0 }));
-  const acc = new Map<number, { plate: string; well: string; n: number; sums: Float64Array }>();
-  const problems: Problem[] = [];
+  /** `plate\twell` → the well's running sums. */
+  /** `miss`: the feature columns (k) this well lacks a value for in some row (only wells that do). */
+  const acc = new Map<string, { plate: string; well: string; n: number; sums: Float64Array | Float32Array; line: string; miss?: Set<number>; firstMissing?: string }>();
+  // A table of one row per well (no site/object column) holds each well's values once: float32, as
+  // stored, halves what a JUMP-sized table of wells keeps in memory; only rows to average need float64 sums.
+  const Sums = roles.perRow.length ? Float64Array : Float32Array;
   let rows = 0;
   let unmatchedRows = 0;
   const unmatchedExamples: string[] = [];
@@ -183,19 +207,30 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
     if (!rawWell) throw new InputError(`${file}: ${where}, column "${wellName}": no well given`);
     const well = tryNormaliseWell(rawWell);
     if (!well) throw new InputError(`${file}: ${where}, column "${wellName}": "${rawWell}" is not a well name (expected e.g. A01, A1 or a01)`);
-    const plate = resolvePlate(rawPlate);
-    const wellId = plate === undefined ? undefined : projectWells.get(plate)!.get(well);
-    if (wellId === undefined) {
+    let plate = resolvePlate(rawPlate);
+    let matched = plate !== undefined && projectWells.get(plate)!.has(well);
+    if (collector) {
+      plate ??= rawPlate;
+      matched = true;
+      collector.add(where, values, plate, well);
+    }
+    if (!matched) {
       const msg =
         plate === undefined
           ? `${file}: ${where}, column "${plateName}": plate "${rawPlate}" is not in the project (its plates: ${list([...projectWells.keys()].sort(), 8)})`
           : `${file}: ${where}, column "${wellName}": well ${well}${rawWell !== well ? ` ("${rawWell}")` : ''} is not a well of plate ${plate} in the project`;
-      if (!opts.allowUnmatched) throw new InputError(`${msg}; pass --allow-unmatched to skip rows the project has no well for`);
+      if (!opts.allowUnmatched) throw new InputError(`${msg}; pass --allow-unmatched to skip rows the project has no well for, or --create-plates to create them`);
       unmatchedRows++;
       if (unmatchedExamples.length < 10) unmatchedExamples.push(msg);
     }
-    let a = wellId === undefined ? undefined : acc.get(wellId);
-    if (wellId !== undefined && !a) acc.set(wellId, (a = { plate: plate!, well, n: 0, sums: new Float64Array(nc) }));
+    const key = `${plate}\t${well}`;
+    let a = matched ? acc.get(key) : undefined;
+    if (matched && !a) acc.set(key, (a = { plate: plate!, well, n: 0, sums: new Sums(nc), line: where }));
+    else if (a && !roles.perRow.length && !collector) {
+      throw new InputError(
+        `${file}: well ${well} of plate ${plate} appears twice (${a.line} and ${where}; columns "${plateName}", "${wellName}"); a table with one row per well must not repeat a well (per-site or per-cell tables need a Metadata_Site or ObjectNumber column)`,
+      );
+    }
     if (a) a.n++;
     for (let k = 0; k < nc; k++) {
       const p = parseCell(values[candidateIdx[k]]);
@@ -210,6 +245,8 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
       } else if (a) {
         s.missing++;
         s.firstMissing ??= where;
+        (a.miss ??= new Set()).add(k);
+        a.firstMissing ??= where;
       }
     }
   }
@@ -220,6 +257,16 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
   const featureK: number[] = [];
   const droppedFeatures: string[] = [];
   const ignoredColumns: string[] = [];
+  const dropWells = wellsToDrop(stats, acc, rows);
+  for (const a of dropWells) {
+    acc.delete(`${a.plate}\t${a.well}`);
+    problems.push({ file, well: a.well, message: `well ${a.plate}:${a.well} left out: no value for ${a.miss!.size} features (first at ${a.firstMissing})`, severity: 'warning' });
+  }
+  if (dropWells.length) {
+    // The kept wells' gaps only: a column is dropped when one of them lacks it.
+    stats.forEach((s) => (s.missing = 0));
+    for (const a of acc.values()) for (const k of a.miss ?? []) stats[k].missing++;
+  }
   for (let k = 0; k < nc; k++) {
     const s = stats[k];
     const col = columns[candidateIdx[k]];
@@ -251,15 +298,13 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
     throw new InputError(`${file}: no numeric feature columns: ${why}`);
   }
   const featureNames = featureK.map((k) => columns[candidateIdx[k]]);
-  const wellRows: ImportedWellRow[] = [...acc.entries()]
-    .sort((x, y) => x[0] - y[0])
-    .map(([, a]) => {
-      // Same arithmetic as site → well aggregation (float64 sums × 1/n), so per-site input averages identically.
-      const vec = new Float32Array(featureK.length);
-      const inv = 1 / a.n;
-      featureK.forEach((k, j) => (vec[j] = a.sums[k] * inv));
-      return { plate: a.plate, well: a.well, nRows: a.n, vec };
-    });
+  const wellRows: ImportedWellRow[] = [...acc.values()].map((a) => {
+    // Same arithmetic as site → well aggregation (float64 sums × 1/n), so per-site input averages identically.
+    const vec = new Float32Array(featureK.length);
+    const inv = 1 / a.n;
+    featureK.forEach((k, j) => (vec[j] = a.sums[k] * inv));
+    return { plate: a.plate, well: a.well, nRows: a.n, vec };
+  });
   const averagedWells = wellRows.filter((r) => r.nRows > 1).length;
   const maxRowsPerWell = Math.max(...wellRows.map((r) => r.nRows));
   if (averagedWells) {
@@ -271,7 +316,12 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
   const sha256 = sha256File(file);
   const importedAt = new Date().toISOString();
   const metadataColumns = metadataIdx.map((i) => columns[i]);
-  const { featureSetId, profiles } = db.transaction(() => {
+  const given = opts.compoundsFile && opts.compoundsFile !== 'none' ? opts.compoundsFile : null;
+  const found = collector && opts.compoundsFile === undefined ? findCompoundsTable(file) : null;
+  const compoundsTable = given ? { file: path.resolve(given), how: 'given' as const } : found ? { file: found, how: 'found next to the table' as const } : null;
+  const resolved = collector ? await collector.resolve(compoundsTable?.file) : null;
+  const { featureSetId, profiles, created } = db.transaction(() => {
+    const created = collector && resolved ? collector.write(db, resolved.compounds, resolved.sideTableMatches, compoundsTable) : null;
     const id = replaceFeatureSet(db, { name, kind: 'imported', dim: featureNames.length, version: `sha256:${sha256.slice(0, 16)}`, modelId: null });
     setFeatureNames(db, id, featureNames);
     writeImportedWellFeatures(db, id, wellRows);
@@ -285,7 +335,7 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
       importedAt,
       JSON.stringify(summary),
     );
-    return { featureSetId: id, profiles: prof };
+    return { featureSetId: id, profiles: prof, created };
   })();
 
   return {
@@ -306,5 +356,25 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
     replaced: !!existing,
     profiles,
     problems,
+    columns: roles.names,
+    perRowColumns: roles.perRow.map((i) => columns[i]),
+    missingValues: MISSING_POLICY,
+    created,
+    droppedWells: dropWells.map((a) => `${a.plate}:${a.well}`),
   };
+}
+
+/**
+ * Wells to leave out instead of columns: only when dropping every column with a gap would lose more
+ * than half the numeric features (e.g. a few empty wells with no cells, NaN everywhere). Columns
+ * missing in over 10 % of rows are broken columns, dropped either way; the wells still lacking a value
+ * are left out if they are at most 10 % of the wells, else nothing is (the columns go instead).
+ */
+function wellsToDrop<W extends { miss?: Set<number> }>(stats: ColumnStats[], acc: Map<string, W>, rows: number): W[] {
+  const numeric = stats.flatMap((s, k) => (s.text === 0 && s.numeric > 0 ? [k] : []));
+  const gappy = numeric.filter((k) => stats[k].missing > 0);
+  if (gappy.length * 2 <= numeric.length) return [];
+  const broken = new Set(numeric.filter((k) => stats[k].missing > 0.1 * rows));
+  const bad = [...acc.values()].filter((a) => a.miss && [...a.miss].some((k) => !broken.has(k)));
+  return bad.length && bad.length <= 0.1 * acc.size ? bad : [];
 }

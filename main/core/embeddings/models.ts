@@ -6,16 +6,18 @@ import { exportModelOnnx } from '../ml/export-model.js';
 import { initValues } from '../ml/init.js';
 import { paramDefs } from '../ml/model.js';
 import type { Weights } from '../ml/onnx-export.js';
-import { normalizedSiteFeatures, type SiteFeatures } from '../ml/train-data.js';
+import { isWellLevelSource, normalizedSiteFeatures, normalizedWellFeatures, type SiteFeatures } from '../ml/train-data.js';
 import { InputError } from '../types.js';
 import { UNTRAINED_SUFFIX } from './baselines.js';
 import { HANDCRAFTED } from './handcrafted.js';
-import { insertSiteVector, replaceFeatureSet, siteInfo, type SiteInfo } from './store.js';
+import { insertSiteVector, replaceFeatureSet, siteInfo, wellInfo, writeImportedWellFeatures, type SiteInfo } from './store.js';
 
 export interface ModelEmbedding {
   name: string;
   featureSets: string[];
+  /** Vectors embedded: sites, or wells for a model over imported (well-level) profiles (see `samples`). */
   sites: number;
+  samples: 'sites' | 'wells';
   provider: string;
   providerNote: string | null;
   sitesPerSecond: number;
@@ -39,32 +41,48 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
     onnx: Buffer;
   }[];
   if (!models.length) return [];
-  const sites = siteInfo(db);
+  const allSites = siteInfo(db);
   const out: ModelEmbedding[] = [];
-  const bySource = new Map<string, SiteFeatures>();
+  const bySource = new Map<string, { feats: SiteFeatures; samples: SiteInfo[] | null }>();
   for (const m of models) {
     const config = JSON.parse(m.config) as MiconConfig;
     const enc = config.imageEncoder;
     let feats: SiteFeatures | null = null;
+    // Well-level sources (imported profiles): the samples are wells, and so is the embedding.
+    let wellSamples: SiteInfo[] | null = null;
     if (enc.kind === 'features') {
       const source = enc.source ?? HANDCRAFTED;
-      feats = bySource.get(source) ?? normalizedSiteFeatures(db, sites, source);
-      bySource.set(source, feats);
+      let got = bySource.get(source);
+      if (!got) {
+        const w = isWellLevelSource(db, source) ? normalizedWellFeatures(db, source) : null;
+        got = w ? { feats: w.feats, samples: w.samples } : { feats: normalizedSiteFeatures(db, allSites, source), samples: null };
+        bySource.set(source, got);
+      }
+      feats = got.feats;
+      wellSamples = got.samples;
       if (feats.dim !== enc.inputDim) {
         throw new InputError(`model ${m.name} was trained on ${enc.inputDim}-d vectors of feature set "${source}", which now has ${feats.dim}; retrain it (micon train --features ${source})`);
       }
     }
+    const sites = wellSamples ?? allSites;
+    if (!sites.length) continue;
     const trained = await embedSites(db, sites, config, new Uint8Array(m.onnx), feats);
     // The fair baseline of every model: the same architecture with the weights it started from
     // (config.seed), so "what training added" is measured, not assumed.
     const untrained = await embedSites(db, sites, config, exportModelOnnx(config, initialWeights(config)), feats);
     const names = [m.name, `${m.name}${UNTRAINED_SUFFIX}`];
+    const wellName = wellSamples ? new Map(wellInfo(db).map((w) => [w.wellId, w])) : null;
+    /** Store one set's vectors: per site, or per well (by plate and well name) for a well-level source. */
+    const store = (fsId: number, rows: Map<number, Float32Array>) => {
+      if (!wellName) for (const [id, v] of rows) insertSiteVector(db, fsId, id, v);
+      else writeImportedWellFeatures(db, fsId, [...rows].map(([id, vec]) => ({ plate: wellName.get(id)!.plate, well: wellName.get(id)!.well, nRows: 1, vec })));
+    };
     db.transaction(() => {
       const dim = trained.vectors.values().next().value!.length;
       const fsId = replaceFeatureSet(db, { name: m.name, kind: 'model', dim, version: null, modelId: m.id });
-      for (const [id, v] of trained.vectors) insertSiteVector(db, fsId, id, v);
+      store(fsId, trained.vectors);
       const u = replaceFeatureSet(db, { name: names[1], kind: 'baseline', dim, version: `untrained:${m.name}`, modelId: m.id });
-      for (const [id, v] of untrained.vectors) insertSiteVector(db, u, id, v);
+      store(u, untrained.vectors);
       // The head's embedding next to the features it refines, per site; normalised and sphered
       // together like any set. Fusing separately normalised profiles instead (cosine = mean
       // of the parts' cosines) lost mAP over 3 folds of the demo (0.36 vs 0.38 for micon+handcrafted).
@@ -72,15 +90,17 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
         const both = `${m.name}+${feats.source}`;
         names.push(both);
         const cat = replaceFeatureSet(db, { name: both, kind: 'model', dim: dim + feats.dim, version: null, modelId: m.id });
+        const rows = new Map<number, Float32Array>();
         for (const [id, v] of trained.vectors) {
           const row = new Float32Array(dim + feats.dim);
           row.set(feats.bySite.get(id)!, 0);
           row.set(v, feats.dim);
-          insertSiteVector(db, cat, id, row);
+          rows.set(id, row);
         }
+        store(cat, rows);
       }
     })();
-    out.push({ name: m.name, featureSets: names, sites: trained.vectors.size, provider: trained.provider, providerNote: trained.providerNote, sitesPerSecond: trained.vectors.size / trained.seconds });
+    out.push({ name: m.name, featureSets: names, sites: trained.vectors.size, samples: wellSamples ? 'wells' : 'sites', provider: trained.provider, providerNote: trained.providerNote, sitesPerSecond: trained.vectors.size / trained.seconds });
   }
   return out;
 }

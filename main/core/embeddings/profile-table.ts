@@ -61,13 +61,19 @@ async function firstLine(file: string): Promise<string> {
   }
 }
 
+/**
+ * Parquet rows decoded per read: a row group (pyarrow writes up to 1M rows in one) is read in slices of
+ * this many rows, so a JUMP-sized file never has all its rows as JS values at once.
+ */
+export const PARQUET_SLICE_ROWS = 65_536;
+
 /** Open a profile table for reading. Throws InputError naming the file when it cannot be read. */
-export async function openTable(file: string): Promise<TableReader> {
+export async function openTable(file: string, opts: { parquetSliceRows?: number } = {}): Promise<TableReader> {
   if (!fs.existsSync(file)) throw new InputError(`${file}: no such file`);
   if (!fs.statSync(file).isFile()) throw new InputError(`${file}: not a file`);
   const format = isParquetFile(file) ? 'parquet' : tableFormatOf(file) === 'parquet' ? null : 'csv';
   if (!format) throw new InputError(`${file}: not a Parquet file (no PAR1 magic bytes)`);
-  return format === 'parquet' ? openParquet(file) : openCsv(file);
+  return format === 'parquet' ? openParquet(file, opts.parquetSliceRows ?? PARQUET_SLICE_ROWS) : openCsv(file);
 }
 
 async function openCsv(file: string): Promise<TableReader> {
@@ -116,7 +122,7 @@ async function openCsv(file: string): Promise<TableReader> {
   };
 }
 
-async function openParquet(file: string): Promise<TableReader> {
+async function openParquet(file: string, slice: number): Promise<TableReader> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } = await import('hyparquet');
   const { compressors } = await import('hyparquet-compressors');
   let buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>;
@@ -132,17 +138,20 @@ async function openParquet(file: string): Promise<TableReader> {
     format: 'parquet',
     columns,
     async *rows() {
-      let start = 0;
+      let groupStart = 0;
       for (const rg of metadata.row_groups) {
-        const end = start + Number(rg.num_rows);
-        let chunk: unknown[][] = [];
-        try {
-          await parquetRead({ file: buffer, metadata, columns, rowStart: start, rowEnd: end, rowFormat: 'array', compressors, onComplete: (r) => (chunk = r) });
-        } catch (e) {
-          throw new InputError(`${file}: cannot read rows ${start + 1}–${end} (${(e as Error).message})`);
+        const groupEnd = groupStart + Number(rg.num_rows);
+        for (let start = groupStart; start < groupEnd; start += slice) {
+          const end = Math.min(groupEnd, start + slice);
+          let chunk: unknown[][] = [];
+          try {
+            await parquetRead({ file: buffer, metadata, columns, rowStart: start, rowEnd: end, rowFormat: 'array', compressors, onComplete: (r) => (chunk = r) });
+          } catch (e) {
+            throw new InputError(`${file}: cannot read rows ${start + 1}–${end} (${(e as Error).message})`);
+          }
+          for (let i = 0; i < chunk.length; i++) yield { where: `row ${start + i + 1}`, values: chunk[i] };
         }
-        for (let i = 0; i < chunk.length; i++) yield { where: `row ${start + i + 1}`, values: chunk[i] };
-        start = end;
+        groupStart = groupEnd;
       }
     },
   };

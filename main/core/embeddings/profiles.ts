@@ -12,7 +12,7 @@ import { activeSplit } from '../split/split.js';
 import { isWellLevel, Z_SUFFIX } from './baselines.js';
 import { HANDCRAFTED } from './handcrafted.js';
 import { describeNormalization, projectNormalization, setNormalization, type Normalization } from './normalization.js';
-import { featureSets, loadImportedWellFeatures, loadSiteVectors, loadWellProfiles, wellInfo, writeWellProfiles } from './store.js';
+import { featureSets, isWellLevelSet, loadImportedWellFeatures, loadSiteVectors, loadWellProfiles, wellInfo, writeWellProfiles } from './store.js';
 
 export interface ProfileSummary {
   featureSet: string;
@@ -79,21 +79,21 @@ function writeNormalized(db: DB, featureSetId: number, wellIds: number[], raw: M
 export function buildProfiles(db: DB, featureSetId: number, how: Normalization = projectNormalization(db)): ProfileSummary {
   const fs = featureSets(db).find((f) => f.id === featureSetId);
   if (!fs) throw new Error(`no feature set ${featureSetId}`);
-  if (isWellLevel(fs)) return buildImportedProfiles(db, featureSetId, how);
+  if (isWellLevel(fs) || isWellLevelSet(db, fs)) return buildImportedProfiles(db, featureSetId, how);
   const sites = loadSiteVectors(db, featureSetId);
   const agg = aggregateWells(createMatrix(sites.rows, sites.cols, sites.data), sites.wellIds);
   return summary(db, featureSetId, fs.name, agg.wellIds, agg.profiles, metaFor(db, agg.wellIds), how);
 }
 
 /**
- * An imported feature set (`micon import-profiles`, or its `_z` twin): its rows are already
- * well-level, so the well means are the imported values themselves (joined to the project's wells
- * by plate and well name); then the same normalisation as every other set.
+ * A well-level feature set (`micon import-profiles`, its `_z` twin, or a model's embedding of an
+ * imported set): its rows are already wells, so the well means are the stored values themselves
+ * (joined to the project's wells by plate and well name); then the same normalisation as every set.
  */
 export function buildImportedProfiles(db: DB, featureSetId: number, how: Normalization = projectNormalization(db)): ProfileSummary {
   const fs = featureSets(db).find((f) => f.id === featureSetId);
   if (!fs) throw new Error(`no feature set ${featureSetId}`);
-  if (!isWellLevel(fs)) throw new Error(`feature set ${fs.name} is not imported (${fs.kind})`);
+  if (!isWellLevel(fs) && !isWellLevelSet(db, fs)) throw new Error(`feature set ${fs.name} is not imported (${fs.kind})`);
   const input = loadImportedWellFeatures(db, featureSetId);
   const profiles = createMatrix(input.rows, input.rows ? input.cols : fs.dim, input.data);
   return summary(db, featureSetId, fs.name, input.wellIds, profiles, metaFor(db, input.wellIds), how);

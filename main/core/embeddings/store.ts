@@ -164,3 +164,11 @@ export function loadImportedWellFeatures(db: DB, featureSetId: number): { wellId
   rows.forEach((r, i) => data.set(f32(r.vec), i * cols));
   return { wellIds: rows.map((r) => r.well_id), rows: rows.length, cols, data, unmatched: all - rows.length };
 }
+
+/**
+ * Whether a feature set holds one vector per *well* (imported profiles, and a model's embedding of
+ * them) rather than per site: its vectors live in `imported_well_features`, keyed by plate and well.
+ */
+export function isWellLevelSet(db: DB, fs: FeatureSetInfo): boolean {
+  return fs.kind === 'imported' || !!db.prepare('SELECT 1 FROM imported_well_features WHERE feature_set_id = ? LIMIT 1').get(fs.id);
+}

@@ -21,7 +21,8 @@ function kindOf(name: string, isDir: boolean): EntryKind {
   if (isDir) return 'dir';
   const n = name.toLowerCase();
   if (n.endsWith('.micon')) return 'project';
-  if (/\.(csv|tsv|csv\.gz|txt)$/.test(n)) return 'csv';
+  // Tables: platemaps, plate tables and profile tables (CSV/TSV, gzipped, or Parquet).
+  if (/\.(csv|tsv|csv\.gz|tsv\.gz|txt|parquet|pq)$/.test(n)) return 'csv';
   if (/\.(tiff?|png|jpe?g|c01|dib)$/.test(n)) return 'image';
   return 'other';
 }

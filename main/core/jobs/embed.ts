@@ -12,7 +12,8 @@ import { throwIfCancelled, type Progress } from './protocol.js';
 
 export interface EmbedAllResult {
   featureSets: ProfileSummary[];
-  handcrafted: { featureSetId: number; sites: number; dim: number };
+  /** null in a project without images (profiles only). */
+  handcrafted: { featureSetId: number; sites: number; dim: number } | null;
   models: ModelEmbedding[];
   /** The fair baselines rebuilt with this embed (`<set>_z`, `cellcount`; `<model>_untrained` are listed under models). */
   baselines: BaselineSummary[];
@@ -26,17 +27,23 @@ export async function embedAll(
 ): Promise<EmbedAllResult> {
   const signal = opts.signal ?? new AbortController().signal;
   const label = opts.label ?? 'project';
-  if (!(db.prepare('SELECT COUNT(*) n FROM site_arrays').get() as { n: number }).n) throw new InputError(`${label}: no ingested sites to embed; run micon ingest first`);
+  const hasSites = !!(db.prepare('SELECT COUNT(*) n FROM site_arrays').get() as { n: number }).n;
+  // A profiles-first project (import-profiles --create-plates) has no images: its models embed wells.
+  const hasWellSets = !!db.prepare('SELECT 1 FROM imported_well_features LIMIT 1').get();
+  if (!hasSites && !hasWellSets) throw new InputError(`${label}: no ingested sites to embed; run micon ingest first (or import-profiles --create-plates)`);
   const t0 = performance.now();
   // Recorded before any work, so every set built from now on (here, or by backbone/import-profiles later) follows it.
   const normalization = setProjectNormalization(db, opts.normalization ?? {});
-  // Vectors of an older feature version (or none) are computed from the original images first.
-  const refreshed = await refreshHandcrafted(db, { signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'handcrafted', done, total }) });
-  if (refreshed.failed.length) {
-    const f = refreshed.failed;
-    throw new InputError(`${label}: hand-crafted features could not be computed for ${f.length} site(s): ${f.slice(0, 3).map((x) => x.message).join('; ')}${f.length > 3 ? '; …' : ''}`);
+  let handcrafted: EmbedAllResult['handcrafted'] = null;
+  if (hasSites) {
+    // Vectors of an older feature version (or none) are computed from the original images first.
+    const refreshed = await refreshHandcrafted(db, { signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'handcrafted', done, total }) });
+    if (refreshed.failed.length) {
+      const f = refreshed.failed;
+      throw new InputError(`${label}: hand-crafted features could not be computed for ${f.length} site(s): ${f.slice(0, 3).map((x) => x.message).join('; ')}${f.length > 3 ? '; …' : ''}`);
+    }
+    handcrafted = embedHandcrafted(db, { signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'handcrafted', done, total }) });
   }
-  const handcrafted = embedHandcrafted(db, { signal, onProgress: (done, total) => opts.onProgress?.({ stage: 'handcrafted', done, total }) });
   throwIfCancelled(signal);
   const trained = (db.prepare("SELECT COUNT(*) n FROM models WHERE onnx IS NOT NULL AND status = 'trained'").get() as { n: number }).n;
   opts.onProgress?.({ stage: 'models', done: 0, total: trained });

@@ -27,6 +27,8 @@ function titleOf(r: JobStartRequest): string {
   switch (r.kind) {
     case 'ingest':
       return `import ${r.folder}`;
+    case 'import-profiles':
+      return `import profiles ${r.file}`;
     case 'train':
       return `${r.resume ? 'resume' : 'train'} ${r.model}${r.steps ? `, ${r.steps} steps` : ''}${r.initFrom ? ` from ${r.initFrom}` : ''}`;
     case 'embed':

@@ -3,7 +3,7 @@
 // misbehaves must not be able to confuse the UI.
 import { z } from 'zod';
 
-export const JobKind = z.enum(['ingest', 'train', 'embed', 'eval', 'sleep']);
+export const JobKind = z.enum(['ingest', 'import-profiles', 'train', 'embed', 'eval', 'sleep']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const ToJob = z.discriminatedUnion('type', [

@@ -63,6 +63,18 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
       db.close();
     }
   },
+  'import-profiles': async (p, ctx) => {
+    const db = openProject(String(p.db));
+    try {
+      ctx.progress({ stage: 'reading', done: 0, total: 1 });
+      const { importProfiles } = await import('../embeddings/import-profiles.js');
+      const r = await importProfiles(db, String(p.file), { createPlates: true, compoundsFile: str(p, 'compounds'), columns: str(p, 'columns'), name: str(p, 'name'), replace: p.replace === true });
+      ctx.progress({ stage: 'done', done: 1, total: 1 });
+      return r;
+    } finally {
+      db.close();
+    }
+  },
   train: async (raw, ctx) => {
     const p = parseParams(TrainJobParams, 'train', raw);
     const db = openProject(p.db);

@@ -16,9 +16,11 @@ export interface ActivityResult {
   alpha: number;
 }
 
-export function activeCompounds(db: DB, trainCompounds: Set<string>, opts: { alpha?: number; permutations?: number; seed?: number } = {}): ActivityResult {
+/** `featureSet`: the profiles activity is judged on (default the hand-crafted ones; a profiles-only project's imported set). */
+export function activeCompounds(db: DB, trainCompounds: Set<string>, opts: { alpha?: number; permutations?: number; seed?: number; featureSet?: string } = {}): ActivityResult {
   const alpha = opts.alpha ?? 0.05;
-  let fs = featureSetByName(db, HANDCRAFTED);
+  let fs = featureSetByName(db, opts.featureSet ?? HANDCRAFTED);
+  if (!fs && opts.featureSet && opts.featureSet !== HANDCRAFTED) throw new Error(`activeCompounds: no feature set ${opts.featureSet}`);
   if (!fs) {
     embedHandcrafted(db);
     fs = featureSetByName(db, HANDCRAFTED)!;
@@ -49,9 +51,9 @@ export function activeCompounds(db: DB, trainCompounds: Set<string>, opts: { alp
  * `quantile` of the DMSO wells do: a compound at an ineffective dose looks like DMSO, and pairing
  * such a well with an effective one asks PaCLR to fit noise, as an inactive compound does.
  */
-export function activeWells(db: DB, trainCompounds: Set<string>, opts: { quantile?: number } = {}): Set<number> {
-  const fs = featureSetByName(db, HANDCRAFTED);
-  if (!fs) throw new Error('activeWells: compute the hand-crafted features first');
+export function activeWells(db: DB, trainCompounds: Set<string>, opts: { quantile?: number; featureSet?: string } = {}): Set<number> {
+  const fs = featureSetByName(db, opts.featureSet ?? HANDCRAFTED);
+  if (!fs) throw new Error(`activeWells: compute the ${opts.featureSet ?? 'hand-crafted'} features first`);
   if (!(db.prepare('SELECT COUNT(*) n FROM well_profiles WHERE feature_set_id = ?').get(fs.id) as { n: number }).n) buildProfiles(db, fs.id);
   const { profiles, meta } = loadProfiles(db, fs.id);
   const norm = (i: number) => Math.hypot(...profiles.data.subarray(i * profiles.cols, (i + 1) * profiles.cols));

@@ -14,6 +14,12 @@ export type ImageEncoderConfig =
       outDim: number;
       /** The site-level feature set the head reads (normalised per plate vs DMSO); absent: 'handcrafted'. */
       source?: string;
+      /**
+       * Residual head: x + W2·ReLU(W1·x + b1) + b2 with W1 inputDim×r, W2 r×inputDim (zero at the start,
+       * so training starts from the input itself); `outDim` must equal `inputDim`. On real profiles the
+       * input treatment alone beat a learned 64-d head; this keeps the input and learns a correction.
+       */
+      residualRank?: number;
     };
 
 export type ModelKind = 'micon' | 'image_only' | 'clip';

@@ -13,5 +13,6 @@ export function exportModelOnnx(config: MiconConfig, params: Weights): Uint8Arra
     const m = /^feat(\d+)\/(kernel|bias)$/.exec(k);
     if (m) weights[`head/dense${m[1]}/${m[2]}`] = v;
   }
+  if (e.residualRank) return exportFeatureHeadOnnx({ inputDim: e.inputDim, units: [e.residualRank, e.inputDim], relu: true, normalise: true, residual: true }, weights);
   return exportFeatureHeadOnnx({ inputDim: e.inputDim, units: e.hidden ? [e.hidden, e.outDim] : [e.outDim], relu: true, normalise: true }, weights);
 }

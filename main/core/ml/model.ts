@@ -39,6 +39,7 @@ function mlpDefs(prefix: string, dims: number[]): ParamDef[] {
 function imageDims(config: MiconConfig): number[] {
   const e = config.imageEncoder;
   if (e.kind !== 'features') throw new Error('imageDims: CNN encoders have no feature head');
+  if (e.residualRank) return [e.inputDim, e.residualRank, e.inputDim];
   return e.hidden ? [e.inputDim, e.hidden, e.outDim] : [e.inputDim, e.outDim];
 }
 
@@ -49,7 +50,7 @@ export function paramDefs(config: MiconConfig): ParamDef[] {
   const defs: ParamDef[] =
     e.kind === 'cnn'
       ? encoderParamShapes(e.spec).map(([name, shape]) => ({ name, shape, init: shape.length === 1 ? 'zeros' : name.startsWith('conv') ? 'he' : 'glorot' }))
-      : mlpDefs('feat', imageDims(config));
+      : mlpDefs('feat', imageDims(config)).map((p) => (e.residualRank && p.name === 'feat1/kernel' ? { ...p, init: 'zeros' as const } : p));
   if (config.model !== 'image_only') defs.push(...mlpDefs('mol', [config.molecule.fpBits, config.molecule.hidden, d]));
   if (config.model !== 'clip') defs.push(...mlpDefs('proj', [d, config.projection.hidden, config.projection.outDim]));
   if (config.model === 'micon') defs.push(...mlpDefs('gen', [2 * d, config.generator.hidden, d]));
@@ -103,7 +104,10 @@ export function imageEmbed(m: MiconModel, x: tf.Tensor, conv: Conv2DFn = trainab
     };
     return encodeImages(e.spec, m.params, x as tf.Tensor4D, layered);
   }
-  return tf.tidy(() => l2normalize(mlp(m.params, 'feat', x as tf.Tensor2D)));
+  return tf.tidy(() => {
+    const y = mlp(m.params, 'feat', x as tf.Tensor2D);
+    return l2normalize(e.residualRank ? tf.add(x as tf.Tensor2D, y) : y);
+  });
 }
 
 /** L2-normalised molecule embeddings from [n, fpBits] Morgan fingerprints. */

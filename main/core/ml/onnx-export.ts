@@ -67,6 +67,8 @@ export interface FeatureHeadSpec {
   relu?: boolean;
   /** L2-normalise the output rows; default true. */
   normalise?: boolean;
+  /** Add the input to the stack's output (a residual head; the last layer's width equals inputDim). */
+  residual?: boolean;
 }
 
 export function featureHeadParamShapes(spec: FeatureHeadSpec, prefix = 'head'): [string, number[]][] {
@@ -90,6 +92,10 @@ export function exportFeatureHeadOnnx(spec: FeatureHeadSpec, weights: Weights, p
     if ((spec.relu ?? true) && i < spec.units.length - 1) y = g.op('Relu', [y]);
   });
   const outDim = spec.units[spec.units.length - 1];
+  if (spec.residual) {
+    if (outDim !== spec.inputDim) throw new Error(`residual feature head: output ${outDim} ≠ input ${spec.inputDim}`);
+    y = g.op('Add', [FEATURE_INPUT, y]);
+  }
   if (spec.normalise ?? true) l2Normalise(g, y);
   else g.op('Identity', [y], {}, EMBEDDING_OUTPUT);
   return g.model(

@@ -4,7 +4,7 @@
 import { morganFingerprint } from '../chem/fingerprint.js';
 import type { DB } from '../db/open.js';
 import { embedHandcrafted, HANDCRAFTED } from '../embeddings/handcrafted.js';
-import { featureSetByName, featureSets, loadSiteVectors, siteInfo, type SiteInfo } from '../embeddings/store.js';
+import { featureSetByName, featureSets, isWellLevelSet, loadImportedWellFeatures, loadSiteVectors, siteInfo, wellInfo, type SiteInfo } from '../embeddings/store.js';
 import { createMatrix } from '../profiles/matrix.js';
 import { madNormalize } from '../profiles/normalize.js';
 import { activeSplit } from '../split/split.js';
@@ -38,8 +38,8 @@ export function normalizedSiteFeatures(db: DB, sites: SiteInfo[], source: string
     const usable = featureSets(db).filter((f) => SITE_LEVEL.has(f.kind)).map((f) => f.name);
     throw new InputError(`no feature set named "${source}" in this project (site-level sets: ${usable.join(', ') || 'none'}; import a backbone with micon backbone FILE.onnx)`);
   }
-  if (!SITE_LEVEL.has(fs.kind)) {
-    throw new InputError(`feature set "${source}" is ${fs.kind === 'imported' ? 'imported well-level profiles' : `a ${fs.kind} set`}, not per-site vectors; a feature head trains on site-level sets (handcrafted, backbone, model)`);
+  if (!SITE_LEVEL.has(fs.kind) || isWellLevelSet(db, fs)) {
+    throw new InputError(`feature set "${source}" is well-level (imported profiles), not per-site vectors; read it with normalizedWellFeatures`);
   }
   const missing = covers(fs.id);
   if (missing > 0) {
@@ -53,19 +53,54 @@ export function normalizedSiteFeatures(db: DB, sites: SiteInfo[], source: string
   const data = keep.length === v.rows ? v.data : new Float32Array(keep.length * v.cols);
   if (data !== v.data) keep.forEach((i, r) => data.set(v.data.subarray(i * v.cols, (i + 1) * v.cols), r * v.cols));
   const ids = keep.map((i) => v.siteIds[i]);
-  const meta = ids.map((id) => {
-    const s = info.get(id)!;
-    return { wellId: s.wellId, plate: s.plate, batch: s.batch, source: s.source, compound: s.compound, pertType: s.control ? ('negcon' as const) : ('trt' as const), moa: null };
-  });
-  const { normalized } = madNormalize(createMatrix(ids.length, v.cols, data), meta);
+  return { source, dim: v.cols, bySite: normalizeForHead(ids.map((id) => info.get(id)!), v.cols, data) };
+}
+
+/**
+ * Per plate, robust z-scores against the plate's DMSO samples, clipped: the input treatment of every
+ * feature head, whether a sample is a site or a well. Keyed by `siteId` (a well's id for well-level sets).
+ */
+function normalizeForHead(samples: SiteInfo[], cols: number, data: Float32Array): Map<number, Float32Array> {
+  const meta = samples.map((s) => ({ wellId: s.wellId, plate: s.plate, batch: s.batch, source: s.source, compound: s.compound, pertType: s.control ? ('negcon' as const) : ('trt' as const), moa: null }));
+  const { normalized } = madNormalize(createMatrix(samples.length, cols, data), meta);
   const bySite = new Map<number, Float32Array>();
-  ids.forEach((id, i) => {
-    const row = normalized.data.slice(i * v.cols, (i + 1) * v.cols);
+  samples.forEach((s, i) => {
+    const row = normalized.data.slice(i * cols, (i + 1) * cols);
     // Clipping keeps a few extreme sites (debris, saturation) from dominating a linear head.
     for (let k = 0; k < row.length; k++) row[k] = Math.max(-10, Math.min(10, row[k]));
-    bySite.set(id, row);
+    bySite.set(s.siteId, row);
   });
-  return { source, dim: v.cols, bySite };
+  return bySite;
+}
+
+/** A well-level feature set (imported profiles): its wells as samples (siteId = wellId) and their normalised vectors. */
+export interface WellSamples {
+  samples: SiteInfo[];
+  feats: SiteFeatures;
+}
+
+/**
+ * An imported (well-level) feature set as training samples: each well with a vector is one sample,
+ * normalised exactly as site-level sets are (per plate vs its DMSO wells, clipped).
+ */
+export function normalizedWellFeatures(db: DB, source: string): WellSamples {
+  const fs = featureSetByName(db, source);
+  if (!fs) throw new InputError(`no feature set named "${source}" in this project (sets: ${featureSets(db).map((f) => f.name).join(', ') || 'none'})`);
+  if (!isWellLevelSet(db, fs)) throw new Error(`feature set ${source} is not well-level`);
+  const v = loadImportedWellFeatures(db, fs.id);
+  if (!v.rows) throw new InputError(`feature set "${source}" has no wells in this project (its plates were removed?); re-import it`);
+  const info = new Map(wellInfo(db).map((w) => [w.wellId, w]));
+  const samples: SiteInfo[] = v.wellIds.map((id) => {
+    const w = info.get(id)!;
+    return { siteId: id, wellId: id, plate: w.plate, batch: w.batch, source: w.source, compound: w.compound, control: w.pertType === 'negcon' };
+  });
+  return { samples, feats: { source, dim: v.cols, bySite: normalizeForHead(samples, v.cols, v.data) } };
+}
+
+/** Whether `source` names a well-level set (imported profiles) of this project. */
+export function isWellLevelSource(db: DB, source: string | null | undefined): boolean {
+  const fs = source ? featureSetByName(db, source) : undefined;
+  return !!fs && isWellLevelSet(db, fs);
 }
 
 /** Feature-set kinds that hold one vector per site (imported sets are well-level). */
@@ -84,9 +119,10 @@ export interface TrainData {
   compoundIndex: Map<string, number>;
 }
 
-export async function loadTrainData(db: DB, fpBits: number): Promise<TrainData> {
-  const sites = siteInfo(db);
-  if (!sites.length) throw new InputError('no ingested sites: run micon ingest first');
+/** `samples`: the training samples when they are not the ingested sites (wells of an imported set). */
+export async function loadTrainData(db: DB, fpBits: number, samples?: SiteInfo[]): Promise<TrainData> {
+  const sites = samples ?? siteInfo(db);
+  if (!sites.length) throw new InputError('no ingested sites: run micon ingest first (or train --features on imported profiles)');
   if (!sites.some((s) => s.control)) throw new InputError('no DMSO (negcon) wells: MICON pairs treated images with controls; check the platemap control column');
   const split = activeSplit(db);
   const rows = db

@@ -17,7 +17,7 @@ import { trainStep } from './objective.js';
 import { exportModelOnnx } from './export-model.js';
 import { ItemSampler, Rng } from './sampling.js';
 import { SiteImages } from './site-images.js';
-import { loadTrainData, normalizedSiteFeatures } from './train-data.js';
+import { isWellLevelSource, loadTrainData, normalizedSiteFeatures, normalizedWellFeatures } from './train-data.js';
 
 export type EncoderKind = 'features' | 'cnn';
 
@@ -57,6 +57,11 @@ export interface TrainOptions {
    * model name becomes `<kind>@<set>` for any set but the hand-crafted one.
    */
   featureSource?: string;
+  /**
+   * A residual feature head of this rank (input + low-rank correction, output as wide as the input)
+   * instead of the 64-d head; the default model name becomes `<kind>-res<r>@<set>`.
+   */
+  residualRank?: number;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -120,7 +125,10 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   const initSource = o.initFrom ? resolveInitSource(db, o.projectPath, o.initFrom) : null;
   const initEnc = initSource?.config.imageEncoder;
   const featureSource = encoder === 'features' ? (o.featureSource ?? (initEnc?.kind === 'features' ? initEnc.source : undefined) ?? HANDCRAFTED) : null;
-  const name = o.name ?? modelName(o.model, encoder, featureSource);
+  if (o.residualRank !== undefined && (encoder !== 'features' || !(Number.isInteger(o.residualRank) && o.residualRank >= 1))) {
+    throw new InputError(`--residual-rank needs the feature head (not --encoder cnn) and a positive integer (got ${o.residualRank})`);
+  }
+  const name = o.name ?? modelName(o.residualRank ? (`${o.model}-res${o.residualRank}` as ModelKind) : o.model, encoder, featureSource);
   if (featureSource === name) throw new InputError(`model ${name} cannot train on its own embedding; pick another --features set or name`);
   const ckDir = o.checkpointDir ?? checkpointDirFor(o.projectPath, name);
   const backend = await selectBackend(o.backend ?? 'tensorflow');
@@ -129,12 +137,21 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   const batchCompounds = o.batchCompounds ?? d.batchCompounds;
   const every = o.checkpointEvery ?? d.checkpointEvery;
 
-  const data = await loadTrainData(db, 2048);
-  const feats = featureSource !== null ? normalizedSiteFeatures(db, data.sites, featureSource) : null;
+  // Imported profiles are well-level: each well is one sample (its id stands for the site id), its
+  // controls the DMSO wells of its plate (else batch, else source), activity judged on that set.
+  const wellLevel = isWellLevelSource(db, featureSource) ? normalizedWellFeatures(db, featureSource!) : null;
+  const data = await loadTrainData(db, 2048, wellLevel?.samples);
+  if (o.model !== 'image_only' && !data.fingerprints.size) {
+    throw new InputError(
+      `no treated compound of this project has a structure (SMILES), and ${o.model} pairs cells with molecules; add a SMILES column to the platemap or table, or join one with import-profiles --compounds FILE (image_only trains without)`,
+    );
+  }
+  const feats = wellLevel ? wellLevel.feats : featureSource !== null ? normalizedSiteFeatures(db, data.sites, featureSource) : null;
   const which = o.compounds ?? 'active-wells';
-  const activity = which !== 'all' ? activeCompounds(db, data.trainCompounds, { seed: o.seed ?? 1 }) : null;
+  const activitySet = wellLevel ? featureSource! : undefined;
+  const activity = which !== 'all' ? activeCompounds(db, data.trainCompounds, { seed: o.seed ?? 1, featureSet: activitySet }) : null;
   const usable = activity?.active ?? data.trainCompounds;
-  const wells = which === 'active-wells' ? activeWells(db, usable) : null;
+  const wells = which === 'active-wells' ? activeWells(db, usable, { featureSet: activitySet }) : null;
   const sampler = new ItemSampler(
     data.sites.filter((s) => s.control || (s.compound !== null && usable.has(s.compound) && (!wells || wells.has(s.wellId)))),
     usable,
@@ -147,7 +164,9 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
     makeConfig({
       model: o.model,
       seed: o.seed ?? 1,
-      imageEncoder: feats ? { kind: 'features', inputDim: feats.dim, outDim: 64, source: feats.source } : { kind: 'cnn', spec: DEFAULT_IMAGE_ENCODER },
+      imageEncoder: feats
+        ? { kind: 'features', inputDim: feats.dim, outDim: o.residualRank ? feats.dim : 64, source: feats.source, ...(o.residualRank ? { residualRank: o.residualRank } : {}) }
+        : { kind: 'cnn', spec: DEFAULT_IMAGE_ENCODER },
       // wasm's matmul costs ~1 µs per OUTPUT element whatever the batch, so the fingerprint layer's
       // weight gradient (2048 × hidden) sets the step time: keep it narrow on CPU, as screens of a
       // few dozen compounds need little capacity anyway.

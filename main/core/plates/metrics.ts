@@ -35,8 +35,10 @@ const BASE: MetricInfo[] = [
 /** The metrics this project can show: the base ones, plus two per feature set that has well profiles. */
 export function availableMetrics(db: DB): MetricInfo[] {
   const sets = profiledSets(db);
+  // A profiles-only project (import-profiles --create-plates) has no sites: image metrics would be empty.
+  const images = !!db.prepare('SELECT 1 FROM sites LIMIT 1').get();
   return [
-    ...BASE,
+    ...(images ? BASE : []),
     ...sets.map((f) => ({
       id: `${DISTANCE}${f.name}`,
       label: `Distance from DMSO (${f.name})`,

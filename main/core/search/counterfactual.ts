@@ -132,12 +132,21 @@ export async function predictSmilesProfile(db: DB, fsInfo: FeatureSetInfo, canon
   if (!fp) throw new InputError(`invalid SMILES: ${canonicalSmiles}`);
   const { tensors, step, file } = loadParams(m);
 
-  const sites = db
+  let sites = db
     .prepare(
       `SELECT f.vec, s.well_id AS wellId, p.name AS plate FROM site_features f JOIN sites s ON s.id = f.site_id JOIN wells w ON w.id = s.well_id
          JOIN plates p ON p.id = w.plate_id WHERE f.feature_set_id = ? AND w.pert_type = 'negcon' ORDER BY s.well_id, s.id`,
     )
     .all(fsInfo.id) as { vec: Buffer; wellId: number; plate: string }[];
+  // A model over imported (well-level) profiles embeds wells, not sites: each DMSO well is its own sample.
+  if (!sites.length) {
+    sites = db
+      .prepare(
+        `SELECT f.vec, w.id AS wellId, p.name AS plate FROM imported_well_features f JOIN plates p ON p.name = f.plate JOIN wells w ON w.plate_id = p.id AND w.well = f.well
+          WHERE f.feature_set_id = ? AND w.pert_type = 'negcon' ORDER BY w.id`,
+      )
+      .all(fsInfo.id) as { vec: Buffer; wellId: number; plate: string }[];
+  }
   if (!sites.length) throw new InputError(`feature set ${fsInfo.name} has no embedded DMSO (negcon) sites to apply the compound to`);
   const d = sites[0].vec.byteLength / 4;
   if (d !== fsInfo.dim) throw new Error(`feature set ${fsInfo.name}: site vectors are ${d}-d, the set says ${fsInfo.dim}`);

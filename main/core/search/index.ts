@@ -12,6 +12,7 @@
 // broken by ascending well id.
 import type { DB } from '../db/open.js';
 import type { FeatureSetInfo } from '../embeddings/store.js';
+import { InputError } from '../types.js';
 import { mulberry32 } from '../util/random.js';
 import { CODE_MAX, Int8Kernel, queryLimit } from './kernel.js';
 
@@ -242,7 +243,8 @@ export class SearchIndex {
       for (let k = 0; k < this.d; k++) ss += v[k] * v[k];
       same = Object.is(Math.sqrt(ss), this.norms[row]);
     }
-    if (!same) throw new Error(`feature set ${this.featureSet.name}: the profile of well ${wellId} changed since the search index was built; run the query again`);
+    // Not a bug but a race with a writer (e.g. an embed job): the user's fix is to ask again.
+    if (!same) throw new InputError(`feature set ${this.featureSet.name}: the profile of well ${wellId} changed since the search index was built; run the query again`);
     return v;
   }
 

@@ -75,6 +75,11 @@ export function PlateView({ plate, plates, wells, initialWell, heatmap, onHeatma
           <span>
             {plate.wells} wells with data · {plate.sites} sites
           </span>
+          {plate.sites === 0 && (
+            <span className="muted" data-testid="no-images">
+              profiles only — no images
+            </span>
+          )}
           {image && <span>{image}</span>}
           {plate.qcFlaggedSites > 0 && <span className="qc-text">{plate.qcFlaggedSites} QC-flagged sites</span>}
         </div>
@@ -125,7 +130,7 @@ export function PlateView({ plate, plates, wells, initialWell, heatmap, onHeatma
             <span className="legend-item">
               <i className="swatch swatch-empty" /> no data
             </span>
-            <span className="legend-hint">Arrows move · Enter or double-click opens images</span>
+            <span className="legend-hint">{plate.sites > 0 ? 'Arrows move · Enter or double-click opens images' : 'Arrows move · no images on this plate'}</span>
           </div>
         </div>
         <WellDetails plate={selPlate} pos={sel?.pos ?? null} well={selWell} onOpen={selWell ? () => openWell(selPlate, sel!.pos) : undefined} />

@@ -18,7 +18,14 @@ export function WellDetails({ plate, pos, well, onOpen }: { plate: PlateSummary;
         <p className="muted">No images or platemap entry for this well.</p>
       ) : (
         <>
-          {well.thumbnail ? <img className="details-thumb" src={well.thumbnail} alt={`${name} composite`} /> : <div className="details-thumb none">no thumbnail</div>}
+          {well.thumbnail ? (
+            <img className="details-thumb" src={well.thumbnail} alt={`${name} composite`} />
+          ) : (
+            // A profiles-only well (import-profiles --create-plates) has nothing to show: say so, request no tile.
+            <div className="details-thumb none" data-testid="details-no-images">
+              {well.sites > 0 ? 'no thumbnail' : 'no images (profiles only)'}
+            </div>
+          )}
           {onOpen && well.sites > 0 && (
             <button type="button" className="open-images" data-testid="open-images" onClick={onOpen}>
               Open images (Enter)

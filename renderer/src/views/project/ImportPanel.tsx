@@ -249,7 +249,7 @@ export function ImportPanel({ plates, startDir, choose }: { plates: PlateSummary
   );
 }
 
-function FileRow({ label, value, onClick, onClear, disabled, testId }: { label: string; value?: string; onClick(): void; onClear?(): void; disabled?: boolean; testId: string }) {
+export function FileRow({ label, value, onClick, onClear, disabled, testId }: { label: string; value?: string; onClick(): void; onClear?(): void; disabled?: boolean; testId: string }) {
   return (
     <div className="file-row">
       <span className="file-label">{label}</span>

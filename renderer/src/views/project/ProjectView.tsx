@@ -6,6 +6,7 @@ import { getApi } from '../../api';
 import { FileChooser, type ChooseKind } from '../../components/FileChooser';
 import { errorMessage } from '../../errors';
 import { ImportPanel } from './ImportPanel';
+import { ProfileImportPanel } from './ProfileImportPanel';
 import './project.css';
 
 interface Chooser {
@@ -58,6 +59,7 @@ export function ProjectView({ info, plates, onChanged }: { info: ProjectInfo | n
         )}
       </section>
       <ImportPanel plates={plates} startDir={projectDir} choose={(c) => setChooser(c)} />
+      <ProfileImportPanel choose={(c) => setChooser(c)} />
       {chooser && <FileChooser kind={chooser.kind} title={chooser.title} start={projectDir} onChoose={(p) => {
             setChooser(null);
             chooser.then(p);

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FeatureSetChoice, JobStartRequest, ModelInfo } from '../../../../main/core/api/contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
@@ -70,6 +70,12 @@ export function TrainForm({ models, runs, sets, busy, onError }: Props) {
   const target = num(steps) ?? DEFAULT_STEPS[encoder];
   const canResume = !!run && !(finished && finished.step >= run.step && target <= run.step);
   const featureSets = sets.filter((s) => s.kind === 'handcrafted' || s.kind === 'backbone' || s.kind === 'imported');
+  // A profiles-only project has no hand-crafted features (no images): offer its imported sets only.
+  const profilesOnly = !sets.some((s) => s.kind === 'handcrafted') && sets.some((s) => s.kind === 'imported');
+  const defaultSource = profilesOnly ? (featureSets.find((s) => s.kind === 'imported')?.name ?? '') : '';
+  useEffect(() => {
+    if (!featureSource && defaultSource) setFeatureSource(defaultSource);
+  }, [featureSource, defaultSource]);
 
   return (
     <section className="card" data-testid="train-form">
@@ -95,7 +101,7 @@ export function TrainForm({ models, runs, sets, busy, onError }: Props) {
         <label className="field">
           Site features
           <select value={featureSource} disabled={encoder === 'cnn'} onChange={(e) => setFeatureSource(e.target.value)}>
-            <option value="">handcrafted</option>
+            {!profilesOnly && <option value="">handcrafted</option>}
             {featureSets
               .filter((s) => s.name !== 'handcrafted')
               .map((s) => (

@@ -14,8 +14,8 @@ import { buildProfiles, evaluateAll } from '../../../../main/core/embeddings/pro
 import { featureNames, featureSetByName, featureSets, loadSiteVectors, loadWellProfiles } from '../../../../main/core/embeddings/store.js';
 import { handcraftedFeatureNames } from '../../../../main/core/features/handcrafted.js';
 import { wellFromRowCol } from '../../../../main/core/plates/wells.js';
-import { InputError } from '../../../../main/core/types.js';
 import { makeProject } from '../../../e2e/demo-project.js';
+import { refused } from '../../../helpers/refused.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 
 const dir = tmpDir('micon-import-');
@@ -67,17 +67,6 @@ function csv(name: string, header: string[], rows: (string | number)[][]): strin
   return f;
 }
 
-/** Expect an InputError whose message matches every pattern. */
-async function refused(p: Promise<unknown>, ...patterns: RegExp[]): Promise<string> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(InputError);
-  const msg = (e as Error).message;
-  for (const re of patterns) expect(msg).toMatch(re);
-  return msg;
-}
 
 /** Four distinct wells of the project, [plate, well]. */
 const firstWells = () => [...new Map(sites.map((s) => [`${s.plate}:${s.well}`, [s.plate, s.well]])).values()].slice(0, 4);

@@ -101,6 +101,28 @@ describe('openTable', () => {
     expect(t.rows.map((r) => r.values[1])).toEqual(Array.from({ length: n }, (_, i) => i / 2));
     expect(t.rows[24].where).toBe('row 25');
   });
+
+  it('reads a large Parquet row group in slices, in order, every row once', async () => {
+    const f = path.join(dir, 'one-group.parquet');
+    const n = 1000;
+    const buf = parquetWriteBuffer({
+      columnData: [
+        { name: 'Metadata_Well', data: Array.from({ length: n }, (_, i) => `A${(i % 24) + 1}`), type: 'STRING' },
+        { name: 'x', data: Float64Array.from({ length: n }, (_, i) => i / 4), type: 'DOUBLE' },
+      ],
+      rowGroupSize: n,
+    });
+    fs.writeFileSync(f, new Uint8Array(buf));
+    const t = await openTable(f, { parquetSliceRows: 64 });
+    const xs: unknown[] = [];
+    const where: string[] = [];
+    for await (const r of t.rows()) {
+      xs.push(r.values[1]);
+      where.push(r.where);
+    }
+    expect(xs).toEqual(Array.from({ length: n }, (_, i) => i / 4));
+    expect(where[999]).toBe('row 1000');
+  });
 });
 
 describe('writing', () => {

@@ -7,6 +7,7 @@ import { openProject, type DB } from '../../../../main/core/db/open.js';
 import { featureSetByName } from '../../../../main/core/embeddings/store.js';
 import { SearchIndex, type RowFilter } from '../../../../main/core/search/index.js';
 import { wellFromRowCol } from '../../../../main/core/plates/wells.js';
+import { InputError } from '../../../../main/core/types.js';
 import { mulberry32 } from '../../../../main/core/util/random.js';
 import { fixtureWriter } from '../../../helpers/search-fixtures.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
@@ -202,6 +203,7 @@ describe('the int8 first pass at 700 features', () => {
       const other = Float32Array.from(rows[2001], (v, k) => (k === 3 ? v + 0.5 : v));
       db.prepare('UPDATE well_profiles SET normalized = ? WHERE feature_set_id = ? AND well_id = ?').run(Buffer.from(other.buffer), fs.id, wellId);
       expect(() => index.vector(2001)).toThrow(changed);
+      expect(() => index.vector(2001)).toThrow(InputError);
       expect(() => index.search(rows[2001], 5, { plateOk: null, includeControls: true })).toThrow(changed);
       db.prepare('DELETE FROM well_profiles WHERE feature_set_id = ? AND well_id = ?').run(fs.id, wellId);
       expect(() => index.vector(2001)).toThrow(changed);
