@@ -4,7 +4,7 @@
 // sets and every later profile build (backbone, import-profiles) follows.
 export const sql = `
 ALTER TABLE feature_sets ADD COLUMN normalization TEXT;
--- IF NOT EXISTS: migration 004 (issue 13, merged alongside) creates the same table; a fresh project runs both.
+-- IF NOT EXISTS: an earlier 004 (issue 13) also created it; projects made with that one already have it.
 CREATE TABLE IF NOT EXISTS project_settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
