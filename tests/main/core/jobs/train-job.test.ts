@@ -65,8 +65,9 @@ describe('train and embed jobs', () => {
     expect(r.models).toHaveLength(1);
     expect(r.models[0]).toMatchObject({ name: 'micon', sites: 192 });
     expect(['cpu', 'cuda']).toContain(r.models[0].provider);
-    expect(r.featureSets.map((f) => f.featureSet).sort()).toEqual(['handcrafted', 'micon', 'micon+handcrafted']);
-    expect(stages.get('profiles')!.total).toBe(3);
+    expect(r.featureSets.map((f) => f.featureSet).sort()).toEqual(['cellcount', 'handcrafted', 'handcrafted_z', 'micon', 'micon+handcrafted', 'micon_untrained']);
+    // The fair baselines (cellcount, handcrafted_z, micon_untrained) get profiles like every set.
+    expect(stages.get('profiles')!.total).toBe(6);
   });
 
   it('fine-tunes in the job process: initFrom, featureSource and compounds reach train()', async () => {
