@@ -11,10 +11,11 @@ import { ProjectSession } from '../../main/core/api/session.js';
 import { openProject } from '../../main/core/db/open.js';
 import { startServer, type RunningServer } from '../../main/server/server.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt, hasChromium, RENDERER_DIR, requireChromium, SHOTS } from './browser.js';
+import { REALDATA } from '../helpers/realdata.js';
 
 requireChromium();
 
-const REAL = path.resolve(__dirname, '../../../shared/realdata/lincs-a549-SQ00015054');
+const REAL = path.join(REALDATA, 'lincs-a549-SQ00015054');
 const TABLE = path.join(REAL, 'SQ00015054_normalized_feature_select.csv.gz');
 const COMPOUNDS = path.join(REAL, 'compounds_smiles.csv');
 

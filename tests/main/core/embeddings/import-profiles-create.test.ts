@@ -14,8 +14,9 @@ import { featureSetByName, loadImportedWellFeatures } from '../../../../main/cor
 import { runQuery } from '../../../../main/core/search/query.js';
 import { refused } from '../../../helpers/refused.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
+import { REALDATA } from '../../../helpers/realdata.js';
 
-const REAL = path.resolve(__dirname, '../../../../../shared/realdata');
+const REAL = REALDATA;
 const BBBC = path.join(REAL, 'bbbc021-mcf7-moa/bbbc021_per_well_annotated.csv.gz');
 const BBBC_COMPOUNDS = path.join(REAL, 'bbbc021-mcf7-moa/bbbc021_compounds_smiles_moa.csv');
 const LINCS = path.join(REAL, 'lincs-a549-SQ00015054/SQ00015054_normalized_feature_select.csv.gz');

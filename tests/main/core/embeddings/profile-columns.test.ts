@@ -6,8 +6,9 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { EXPORT_METADATA_COLUMNS } from '../../../../main/core/embeddings/export-profiles.js';
 import { parseColumnsOption, pertTypeFrom, resolveColumnRoles } from '../../../../main/core/embeddings/profile-columns.js';
+import { REALDATA } from '../../../helpers/realdata.js';
 
-const REAL = path.resolve(__dirname, '../../../../../shared/realdata');
+const REAL = REALDATA;
 const header = (f: string) => zlib.gunzipSync(fs.readFileSync(path.join(REAL, f))).toString('utf8').split('\n', 1)[0].split(',');
 
 describe('column roles', () => {

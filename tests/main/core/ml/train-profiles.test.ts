@@ -14,8 +14,9 @@ import { normalizedWellFeatures } from '../../../../main/core/ml/train-data.js';
 import { runQuery } from '../../../../main/core/search/query.js';
 import { createSplit } from '../../../../main/core/split/split.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
+import { REALDATA } from '../../../helpers/realdata.js';
 
-const REAL = path.resolve(__dirname, '../../../../../shared/realdata');
+const REAL = REALDATA;
 const dir = tmpDir('micon-trainprof-');
 const dbs: DB[] = [];
 afterAll(() => dbs.forEach((d) => d.close()));

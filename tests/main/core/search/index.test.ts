@@ -11,6 +11,7 @@ import { InputError } from '../../../../main/core/types.js';
 import { mulberry32 } from '../../../../main/core/util/random.js';
 import { fixtureWriter } from '../../../helpers/search-fixtures.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
+import { REALDATA } from '../../../helpers/realdata.js';
 
 // Exactness of the int8 first pass at profile width (700 features): search must equal a float64
 // brute-force scan — rows, order (ties by well id) and similarity values — on data built to break an
@@ -219,7 +220,7 @@ describe('the int8 first pass on a real profile table', () => {
   // LINCS Cell Painting plate SQ00015054 (A549; pycytominer normalised + feature-selected, 454 features;
   // cytomining/cytominer-eval example data, CC0): real feature distributions, heavier-tailed than the
   // synthetic ones, so larger quantisation errors.
-  const file = path.resolve(import.meta.dirname, '../../../../../shared/realdata/lincs-a549-SQ00015054/SQ00015054_normalized_feature_select.csv.gz');
+  const file = path.join(REALDATA, 'lincs-a549-SQ00015054/SQ00015054_normalized_feature_select.csv.gz');
   it('equals float64 brute force for every well as the query, with and without filters', () => {
     const table = parse(zlib.gunzipSync(fs.readFileSync(file)), { columns: true }) as Record<string, string>[];
     const features = Object.keys(table[0]).filter((c) => !c.startsWith('Metadata_'));
