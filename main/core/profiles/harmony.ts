@@ -5,7 +5,7 @@
 // clustering iterations, blocks of 5 % of the rows. JUMP's production recipe and Arevalo et al.
 // 2024 recommend it after sphering. No maintained JavaScript implementation exists.
 import { mulberry32 } from '../util/random.js';
-import { createMatrix, type Matrix } from './matrix.js';
+import { createMatrix, type Matrix, unitRows64 } from './matrix.js';
 
 export interface HarmonyOptions {
   /** Diversity penalty: 0 = plain soft k-means; larger pushes every cluster toward the batches' overall mix. */
@@ -30,17 +30,6 @@ export interface HarmonyResult {
   converged: boolean;
   /** Objective after initialisation and after each round (should fall). */
   objective: number[];
-}
-
-function unitRows(z: Float64Array, n: number, d: number): Float64Array {
-  const out = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += z[i * d + k] ** 2;
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let k = 0; k < d; k++) out[i * d + k] = z[i * d + k] * inv;
-  }
-  return out;
 }
 
 /** k-means++ seeding and Lloyd iterations on unit rows (what harmonypy starts from), centroids normalised. */
@@ -162,7 +151,7 @@ export function harmonize(x: Matrix, batch: ArrayLike<string | number>, opts: Ha
   const rnd = mulberry32(opts.seed ?? 0);
 
   const Z = Float64Array.from(x.data);
-  let Zcos = unitRows(Z, n, d);
+  let Zcos = unitRows64(Z, n, d);
   let Zcorr = Float64Array.from(Z);
   const Pr = new Float64Array(B);
   for (let i = 0; i < n; i++) Pr[b[i]] += 1 / n;
@@ -312,7 +301,7 @@ export function harmonize(x: Matrix, batch: ArrayLike<string | number>, opts: Ha
         for (let j = 0; j < d; j++) Zcorr[i * d + j] -= r * W[c * d + j];
       }
     }
-    Zcos = unitRows(Zcorr, n, d);
+    Zcos = unitRows64(Zcorr, n, d);
   };
 
   let rounds = 0;

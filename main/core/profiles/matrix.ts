@@ -53,3 +53,15 @@ export function l2NormalizeRows(m: Matrix): Matrix {
   }
   return out;
 }
+
+/** Rows scaled to unit length in float64 (zero rows stay zero): cosine geometry for Harmony and the profile map. */
+export function unitRows64(data: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let c = 0; c < cols; c++) s += data[r * cols + c] ** 2;
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let c = 0; c < cols; c++) out[r * cols + c] = data[r * cols + c] * inv;
+  }
+  return out;
+}

@@ -5,6 +5,7 @@ import { UMAP } from 'umap-js';
 import type { DB } from '../db/open.js';
 import { featureSetByName, featureSets, loadWellProfiles, wellInfo, type FeatureSetInfo } from '../embeddings/store.js';
 import { InputError } from '../types.js';
+import { unitRows64 } from '../profiles/matrix.js';
 import { mulberry32 } from '../util/random.js';
 
 export type MapMethod = 'pca' | 'umap';
@@ -35,17 +36,6 @@ export interface ProfileMap {
 
 /** UMAP's neighbour search is quadratic here; beyond this many wells it maps a seeded sample. */
 export const UMAP_MAX_POINTS = 5000;
-
-function normalizeRows(data: Float32Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let c = 0; c < cols; c++) s += data[r * cols + c] ** 2;
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let c = 0; c < cols; c++) out[r * cols + c] = data[r * cols + c] * inv;
-  }
-  return out;
-}
 
 /** Top-2 principal components by power iteration on X (never forms the d×d covariance: d may be thousands). */
 export function pca2(x: Float64Array, rows: number, cols: number, seed = 1): { coords: Float64Array; explained: [number, number] } {
@@ -136,7 +126,7 @@ export async function profileMap(db: DB, opts: { features?: string; method?: Map
   if (idx.length < 3) throw new InputError(`feature set "${fs.name}" has ${idx.length} wells to map; at least 3 are needed`);
   const sub = new Float32Array(idx.length * prof.cols);
   idx.forEach((i, j) => sub.set(prof.data.subarray(i * prof.cols, (i + 1) * prof.cols), j * prof.cols));
-  const x = normalizeRows(sub, idx.length, prof.cols);
+  const x = unitRows64(sub, idx.length, prof.cols);
 
   let coords: Float64Array;
   let explained: [number, number] | null = null;
