@@ -135,6 +135,13 @@ export function paramData(m: MiconModel): Record<string, { shape: number[]; data
   return out;
 }
 
+/** Parameter values as plain arrays, read asynchronously (the only way on webgpu). */
+export async function readParamData(m: MiconModel): Promise<Record<string, { shape: number[]; data: Float32Array }>> {
+  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const [k, v] of Object.entries(m.params)) out[k] = { shape: v.shape, data: (await v.data()) as Float32Array };
+  return out;
+}
+
 /** Overwrite parameters from a checkpoint's tensors; names or shapes that do not match are an error. */
 export function loadParamData(m: MiconModel, tensors: Record<string, { shape: number[]; data: Float32Array }>): void {
   for (const [k, v] of Object.entries(m.params)) {

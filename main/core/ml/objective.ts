@@ -57,25 +57,28 @@ const detachOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 });
 export const stopGradient = (x: tf.Tensor2D): tf.Tensor2D => detachOp(x) as tf.Tensor2D;
 
-/** One optimizer step; returns the loss terms as numbers (computed before the update). Leaks no tensors. */
-export function trainStep(m: MiconModel, optimizer: tf.Optimizer, b: ObjectiveBatch, conv?: Conv2DFn): Record<string, number> & { total: number } {
-  let kept: tf.Tensor1D | null = null;
+/**
+ * One optimizer step; returns the loss terms as numbers (computed before the update). Leaks no tensors.
+ * The terms come back in one async read: dataSync cannot run on webgpu, and one read per step is the
+ * only GPU→CPU sync a step needs.
+ */
+export async function trainStep(m: MiconModel, optimizer: tf.Optimizer, b: ObjectiveBatch, conv?: Conv2DFn): Promise<Record<string, number> & { total: number }> {
   let names: string[] = [];
+  let all: tf.Tensor1D | null = null;
   const cost = optimizer.minimize(
     () => {
       const { total, terms } = objective(m, b, conv);
       names = Object.keys(terms);
-      kept = tf.keep(tf.stack(Object.values(terms)) as tf.Tensor1D);
+      all = tf.keep(tf.stack([total, ...Object.values(terms)]) as tf.Tensor1D);
       return total;
     },
-    true,
+    false,
     trainableVariables(m),
   );
-  const total = cost!.dataSync()[0];
-  cost!.dispose();
-  const values = kept ? (kept as tf.Tensor1D).dataSync() : new Float32Array(0);
-  (kept as tf.Tensor1D | null)?.dispose();
-  const out: Record<string, number> & { total: number } = { total };
-  names.forEach((n, i) => (out[n] = values[i]));
+  cost?.dispose();
+  const values = await (all as tf.Tensor1D | null)!.data();
+  (all as tf.Tensor1D | null)!.dispose();
+  const out: Record<string, number> & { total: number } = { total: values[0] };
+  names.forEach((n, i) => (out[n] = values[i + 1]));
   return out;
 }

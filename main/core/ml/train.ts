@@ -1,7 +1,6 @@
 // The training job: sample MICON items, step the optimizer, report every loss term, checkpoint
 // atomically, resume exactly (parameters, optimizer slots, sampler RNG, step), guard against NaN,
 // and finally export the image side to ONNX for embedding with onnxruntime.
-import * as tf from '@tensorflow/tfjs';
 import type { DB } from '../db/open.js';
 import { JobCancelled } from '../jobs/protocol.js';
 import { InputError } from '../types.js';
@@ -11,9 +10,10 @@ import { HANDCRAFTED } from '../embeddings/handcrafted.js';
 import { checkpointDirFor, loadLatestCheckpoint, saveCheckpoint, type TensorData } from './checkpoint.js';
 import { makeConfig, type ConfigOverrides, type MiconConfig, type ModelKind } from './config.js';
 import { DEFAULT_IMAGE_ENCODER } from './encoder-spec.js';
-import { applyInit, inheritArchitecture, planInit, resolveInitSource, type InitFromReport } from './init-from.js';
-import { createModel, disposeModel, loadParamData, paramData, paramDefs } from './model.js';
-import { trainStep } from './objective.js';
+import { inheritArchitecture, planInit, resolveInitSource, type InitFromReport } from './init-from.js';
+import { paramDefs } from './model.js';
+import { LocalTrainer } from './local-trainer.js';
+import type { HostTensor, Trainer } from './trainer.js';
 import { exportModelOnnx } from './export-model.js';
 import { ItemSampler, Rng } from './sampling.js';
 import { SiteImages } from './site-images.js';
@@ -62,6 +62,11 @@ export interface TrainOptions {
    * instead of the 64-d head; the default model name becomes `<kind>-res<r>@<set>`.
    */
   residualRank?: number;
+  /**
+   * Run the model side here instead of in this process (Electron's hidden compute window). Its
+   * backend must already be chosen; `backend` is then ignored.
+   */
+  trainer?: Trainer;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -131,7 +136,7 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   const name = o.name ?? modelName(o.residualRank ? (`${o.model}-res${o.residualRank}` as ModelKind) : o.model, encoder, featureSource);
   if (featureSource === name) throw new InputError(`model ${name} cannot train on its own embedding; pick another --features set or name`);
   const ckDir = o.checkpointDir ?? checkpointDirFor(o.projectPath, name);
-  const backend = await selectBackend(o.backend ?? 'tensorflow');
+  const backend = o.trainer ? { name: o.trainer.backend, detail: o.trainer.detail } : await selectBackend(o.backend ?? 'tensorflow');
   const gpu = backend.name === 'tensorflow' && /gpu|cuda/i.test(backend.detail);
   const steps = o.steps ?? (gpu ? d.steps * 4 : d.steps);
   const batchCompounds = o.batchCompounds ?? d.batchCompounds;
@@ -182,18 +187,21 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   }
   const images = config.imageEncoder.kind === 'cnn' ? new SiteImages(db, config.imageEncoder.spec.inputSize) : null;
   const initReport = initSource ? planInit(paramDefs(config), initSource) : null;
-  const model = createModel(config);
-  if (initSource && initReport) applyInit(model, initSource, initReport);
-  const optimizer = tf.train.adam(config.optimizer.learningRate);
+  const trainer: Trainer = o.trainer ?? new LocalTrainer(backend.name, backend.detail);
   const rng = new Rng(config.seed * 7919 + 17);
   let start = 0;
   let losses: number[] = [];
   if (resumed) {
-    loadParamData(model, Object.fromEntries(Object.entries(resumed.tensors).flatMap(([k, v]) => (k.startsWith('param:') ? [[k.slice(6), v]] : []))));
-    await restoreOptimizer(optimizer, resumed.meta.optimizer, resumed.tensors);
+    const params = Object.fromEntries(Object.entries(resumed.tensors).flatMap(([k, v]) => (k.startsWith('param:') ? [[k.slice(6), v]] : [])));
+    const names = resumed.meta.optimizer;
+    await trainer.init(config, { params, optimizer: { names, tensors: Object.fromEntries(names.map((n) => [n, resumed.tensors[`opt:${n}`]])) } });
     rng.state = resumed.meta.rng;
     start = resumed.step;
     losses = resumed.meta.losses;
+  } else if (initSource && initReport) {
+    await trainer.init(config, { params: Object.fromEntries(initReport.loaded.map((n) => [n, initSource.params[n]])), partial: true });
+  } else {
+    await trainer.init(config);
   }
 
   const fpBits = config.molecule.fpBits;
@@ -203,8 +211,8 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   try {
     let lastYield = performance.now();
     for (let step = start; step < steps; step++) {
-      // Each step runs synchronously (dataSync), so let the event loop in now and then: that is how a
-      // cancel message or Ctrl-C reaches the signal.
+      // A step on wasm/cpu computes synchronously before its one async read, so let the event loop in
+      // now and then: that is how a cancel message or Ctrl-C reaches the signal.
       if (performance.now() - lastYield > 50) {
         await new Promise<void>((r) => setImmediate(r));
         lastYield = performance.now();
@@ -220,13 +228,11 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
         fp.set(f, 2 * i * fpBits);
         fp.set(f, (2 * i + 1) * fpBits);
       });
-      const input = (ids: number[]) =>
+      const input = (ids: number[]): HostTensor =>
         feats
-          ? tf.tensor2d(concatRows(ids.map((id) => feats.bySite.get(id)!)), [ids.length, feats.dim])
-          : tf.tensor4d(images!.batch(ids), [ids.length, 5, images!.inputSize, images!.inputSize]);
-      const batch = { treated: input(treatedIds), controls: input(controlIds), fingerprints: tf.tensor2d(fp, [treatedIds.length, fpBits]), labels };
-      const terms = trainStep(model, optimizer, batch);
-      tf.dispose([batch.treated, batch.controls, batch.fingerprints]);
+          ? { data: concatRows(ids.map((id) => feats.bySite.get(id)!)), shape: [ids.length, feats.dim] }
+          : { data: images!.batch(ids), shape: [ids.length, 5, images!.inputSize, images!.inputSize] };
+      const terms = await trainer.step({ treated: input(treatedIds), controls: input(controlIds), fingerprints: { data: fp, shape: [treatedIds.length, fpBits] }, labels });
       if (!Number.isFinite(terms.total)) {
         throw new Error(`loss became ${terms.total} at step ${step + 1}${lastCheckpoint ? `; the last good checkpoint is ${lastCheckpoint} (rerun with --resume and a lower learning rate)` : ''}`);
       }
@@ -234,7 +240,7 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
       windowSamples += treatedIds.length + controlIds.length;
       const done = step + 1;
       if (done % every === 0 || done === steps) {
-        lastCheckpoint = await checkpoint(ckDir, done, model, optimizer, { config, rng: rng.state, losses, optimizer: [] });
+        lastCheckpoint = await checkpoint(ckDir, done, trainer, { config, rng: rng.state, losses, optimizer: [] });
       }
       const now = performance.now();
       if (now - windowStart > 200 || done === steps) {
@@ -244,7 +250,7 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
         windowSamples = 0;
       }
     }
-    const onnx = exportModelOnnx(config, paramData(model));
+    const onnx = exportModelOnnx(config, (await trainer.snapshot()).params);
     const nowIso = new Date().toISOString();
     db.prepare(
       `INSERT INTO models (name, kind, config, split_id, backend, step, status, checkpoint, onnx, metrics, created_at, updated_at)
@@ -271,8 +277,7 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
       featureSource,
     };
   } finally {
-    disposeModel(model);
-    optimizer.dispose();
+    await trainer.dispose();
   }
 }
 
@@ -286,15 +291,11 @@ function concatRows(rows: Float32Array[]): Float32Array {
   return out;
 }
 
-async function checkpoint(dir: string, step: number, model: ReturnType<typeof createModel>, optimizer: tf.Optimizer, meta: CkMeta): Promise<string> {
+async function checkpoint(dir: string, step: number, trainer: Trainer, meta: CkMeta): Promise<string> {
+  const snap = await trainer.snapshot();
   const tensors: Record<string, TensorData> = {};
-  for (const [k, v] of Object.entries(paramData(model))) tensors[`param:${k}`] = v;
-  const slots = await optimizer.getWeights();
-  meta.optimizer = slots.map((s) => s.name);
-  for (const s of slots) tensors[`opt:${s.name}`] = { shape: s.tensor.shape, data: (await s.tensor.data()) as Float32Array };
+  for (const [k, v] of Object.entries(snap.params)) tensors[`param:${k}`] = v;
+  meta.optimizer = snap.optimizer.names;
+  for (const n of snap.optimizer.names) tensors[`opt:${n}`] = snap.optimizer.tensors[n];
   return saveCheckpoint(dir, { step, meta: meta as unknown as Record<string, unknown>, tensors });
-}
-
-async function restoreOptimizer(optimizer: tf.Optimizer, names: string[], tensors: Record<string, TensorData>): Promise<void> {
-  await optimizer.setWeights(names.map((n) => ({ name: n, tensor: tf.tensor(tensors[`opt:${n}`].data, tensors[`opt:${n}`].shape) })));
 }

@@ -71,7 +71,7 @@ async function train(backend: string, steps: number, overrides: ConfigOverrides 
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
-    losses.push(trainStep(model, opt, batch));
+    losses.push(await trainStep(model, opt, batch));
     times.push(performance.now() - t0);
     counts.push(tf.memory().numTensors);
   }
@@ -125,9 +125,9 @@ describe('MICON objective, a few Adam steps on tiny data', () => {
     const feats = (src: Float32Array) => tf.tidy(() => tf.tensor4d(src, [n, 5, S, S]).reshape([n, -1]).slice([0, 0], [n, 40]).sub(0.5).mul(3));
     const batch: ObjectiveBatch = { treated: feats(d.treated), controls: feats(d.controls), fingerprints: tf.tensor2d(d.fps, [n, BITS]), labels: d.labels };
     const opt = tf.train.adam(0.01);
-    const first = trainStep(model, opt, batch);
+    const first = await trainStep(model, opt, batch);
     let last = first;
-    for (let i = 0; i < 10; i++) last = trainStep(model, opt, batch);
+    for (let i = 0; i < 10; i++) last = await trainStep(model, opt, batch);
     expect(last.total).toBeLessThan(first.total);
     opt.dispose();
     disposeModel(model);
