@@ -68,7 +68,10 @@ program
   .option('--steps <n>', 'optimizer steps (default sized for the encoder and backend)')
   .option('--batch <n>', 'compounds per batch')
   .option('--seed <n>', 'random seed', '1')
-  .addOption(new Option('--backend <name>', 'preferred tfjs backend').choices(['tensorflow', 'wasm', 'cpu']))
+  .addOption(
+    new Option('--backend <name>', 'tfjs backend: tensorflow = automatic (CUDA → WebGPU GPU → native CPU → wasm → cpu); webgpu forces a GPU (error if none); wasm, cpu').choices(['tensorflow', 'webgpu', 'wasm', 'cpu']),
+  )
+  .option('--allow-software-gpu', 'let webgpu run on a software adapter (SwiftShader, lavapipe, WARP): for tests; far slower than wasm')
   .option('--resume', 'continue from the last checkpoint of this model')
   .option('--checkpoint-every <n>', 'write a checkpoint every N steps (default sized for the encoder)')
   .addOption(new Option('--compounds <which>', 'treated wells PaCLR sees: active-wells (wells of active compounds outside the DMSO spread), active (every well of active compounds), all').choices(['active-wells', 'active', 'all']).default('active-wells'))

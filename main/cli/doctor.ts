@@ -15,8 +15,11 @@ export function formatDoctor(r: DoctorReport): string {
     '',
     `training backends (tfjs ${r.tfjs.version ?? 'not loadable'}; tried in this order)`,
     ...r.tfjs.backends.map(
-      (b) => `  ${mark(b.available)} ${`${b.name} (${b.package})`.padEnd(44)} ${b.available ? (b.detail ?? '') : `${b.reason ?? 'unavailable'}`}`,
+      (b) => `  ${mark(b.available)} ${`${b.name} (${b.package}${b.device === 'CPU' && b.name === 'tensorflow' && b.package.endsWith('-gpu') ? ', CPU' : ''})`.padEnd(44)} ${b.available ? (b.detail ?? '') : `${b.reason ?? 'unavailable'}`}`,
     ),
+    // The one line a lab asks first: is training on a GPU here, and if not, why not.
+    `  ${r.tfjs.gpu.usable ? 'GPU ' : 'NO GPU'} ${r.tfjs.gpu.summary}`,
+    ...(r.tfjs.gpu.usable ? [] : [`       → ${r.tfjs.gpu.advice}`]),
     '',
     `inference (onnxruntime-node ${r.onnxruntime.version ?? 'not installed'}) execution providers`,
     ...(r.onnxruntime.reason ? [`  FAIL ${r.onnxruntime.reason}`] : []),

@@ -14,6 +14,7 @@ export interface TrainCliOptions {
   batch?: string;
   seed: string;
   backend?: BackendPreference;
+  allowSoftwareGpu?: boolean;
   resume?: boolean;
   checkpointEvery?: string;
   compounds?: 'all' | 'active' | 'active-wells';
@@ -69,6 +70,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
       batchCompounds: o.batch ? positiveInt(o.batch, '--batch') : undefined,
       seed: integer(o.seed, '--seed'),
       backend: o.backend,
+      allowSoftwareGpu: !!o.allowSoftwareGpu,
       resume: !!o.resume,
       checkpointEvery: o.checkpointEvery ? positiveInt(o.checkpointEvery, '--checkpoint-every') : undefined,
       compounds: o.compounds,
@@ -97,7 +99,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
     if (tty) process.stderr.write('\n');
     emit(!!o.json, r, () =>
       [
-        `trained ${r.name} for ${r.steps} steps on ${r.backend}${r.resumedFrom !== null ? ` (resumed at step ${r.resumedFrom})` : ''} in ${r.seconds.toFixed(1)} s`,
+        `trained ${r.name} for ${r.steps} steps on ${r.backend} (${r.backendDetail})${r.resumedFrom !== null ? ` (resumed at step ${r.resumedFrom})` : ''} in ${r.seconds.toFixed(1)} s`,
         `loss ${r.lossStart.toFixed(4)} (first tenth) → ${r.lossEnd.toFixed(4)} (last tenth)`,
         `${r.trainCompounds} training compounds; ${r.heldoutCompounds} held out (never seen)${r.inactiveCompounds.length ? `; ${r.inactiveCompounds.length} left out as phenotypically inactive (${r.inactiveCompounds.join(', ')})` : ''}`,
         ...(r.featureSource && r.featureSource !== 'handcrafted' ? [`image side: feature head over ${r.featureSource}`] : []),

@@ -56,7 +56,9 @@ const TrainStart = z
     steps: z.number().int().min(1).max(1_000_000).optional(),
     batchCompounds: z.number().int().min(2).max(4096).optional(),
     seed: z.number().int().optional(),
-    backend: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
+    backend: z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']).optional(),
+    /** Let webgpu use a software adapter (SwiftShader, lavapipe): far slower than wasm. */
+    allowSoftwareGpu: z.boolean().optional(),
     resume: z.boolean().optional(),
     checkpointEvery: z.number().int().min(1).optional(),
     initFrom: z.string().min(1).max(4096).optional(),

@@ -20,6 +20,8 @@ export const TrainProgress = z.object({
   terms: z.record(z.string(), z.number()),
   samplesPerSecond: z.number().nonnegative(),
   backend: z.string(),
+  /** The backend's one-line description (package, adapter, "software adapter"); optional for older senders. */
+  device: z.string().optional(),
 });
 export type TrainProgress = z.infer<typeof TrainProgress>;
 

@@ -19,7 +19,8 @@ export const TrainJobParams = z.object({
   steps: z.number().int().positive().optional(),
   batchCompounds: z.number().int().positive().optional(),
   seed: z.number().int().optional(),
-  backend: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
+  backend: z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']).optional(),
+  allowSoftwareGpu: z.boolean().optional(),
   resume: z.boolean().optional(),
   checkpointEvery: z.number().int().positive().optional(),
   checkpointDir: z.string().optional(),
@@ -94,6 +95,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
         batchCompounds: p.batchCompounds,
         seed: p.seed,
         backend: p.backend,
+        allowSoftwareGpu: p.allowSoftwareGpu,
         resume: p.resume,
         checkpointEvery: p.checkpointEvery,
         checkpointDir: p.checkpointDir,
@@ -104,7 +106,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
         signal: ctx.signal,
         onProgress: (t) => {
           const terms = Object.fromEntries(Object.entries(t.terms).map(([k, v]) => [k, finite(v)]));
-          const train = { step: t.step, steps: t.steps, loss: finite(t.loss), terms, samplesPerSecond: Math.max(0, finite(t.samplesPerSecond)), backend: t.backend };
+          const train = { step: t.step, steps: t.steps, loss: finite(t.loss), terms, samplesPerSecond: Math.max(0, finite(t.samplesPerSecond)), backend: t.backend, device: t.device };
           ctx.progress({ stage: 'train', done: t.step, total: t.steps, metrics: { ...terms, loss: train.loss, samplesPerSecond: train.samplesPerSecond }, train });
         },
       });

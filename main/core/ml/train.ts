@@ -29,6 +29,8 @@ export interface TrainOptions {
   batchCompounds?: number;
   seed?: number;
   backend?: BackendPreference;
+  /** Let webgpu run on a software adapter (SwiftShader, lavapipe): tests, or a user who asks (`--allow-software-gpu`). */
+  allowSoftwareGpu?: boolean;
   resume?: boolean;
   checkpointEvery?: number;
   /** Where checkpoints go; default `<project>.d/checkpoints/<model name>`. */
@@ -78,12 +80,18 @@ export interface TrainProgress {
   terms: Record<string, number>;
   samplesPerSecond: number;
   backend: string;
+  /** The backend's one-line description: package, adapter or CPU features. */
+  device: string;
 }
 
 export interface TrainResult {
   name: string;
   steps: number;
   backend: string;
+  /** What it ran on: "@tensorflow/tfjs-backend-webgpu on NVIDIA …", "… (SIMD, 1 thread)". */
+  backendDetail: string;
+  /** Whether that was a real GPU (steps and widths were scaled for one). */
+  accelerated: boolean;
   checkpoint: string;
   loss: number;
   /** Mean total loss over the first and last tenth of the run: shows whether it fell. */
@@ -101,11 +109,29 @@ export interface TrainResult {
   featureSource: string | null;
 }
 
-/** Defaults sized so ~1,000 sites train in minutes on 2 CPU cores; a CUDA backend scales them up. */
+/** Defaults sized so ~1,000 sites train in minutes on 2 CPU cores; a real GPU scales them up. */
 export const TRAIN_DEFAULTS = {
   features: { steps: 1500, batchCompounds: 24, checkpointEvery: 250 },
   cnn: { steps: 300, batchCompounds: 12, checkpointEvery: 50 },
 };
+
+/**
+ * Default step count: 4× on a real GPU. Keyed on `accelerated`, never on the backend's name or
+ * text: tfjs-node-gpu that found no GPU is a CPU backend.
+ */
+export function defaultSteps(encoder: EncoderKind, backend: { accelerated: boolean }): number {
+  return TRAIN_DEFAULTS[encoder].steps * (backend.accelerated ? 4 : 1);
+}
+
+/**
+ * Width of the molecule MLP's hidden layer: wasm's matmul costs ~1 µs per OUTPUT element whatever
+ * the batch, so the fingerprint layer's weight gradient (2048 × hidden) sets the step time there:
+ * keep it narrow on wasm/cpu (and software GPUs), as screens of a few dozen compounds need little
+ * capacity anyway; native TensorFlow and real GPUs afford 256.
+ */
+export function moleculeHidden(backend: { name: string; accelerated: boolean }): number {
+  return backend.accelerated || backend.name === 'tensorflow' ? 256 : 64;
+}
 
 export function modelName(model: ModelKind, encoder: EncoderKind, featureSource?: string | null): string {
   if (encoder === 'cnn') return `${model}_cnn`;
@@ -136,9 +162,10 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   const name = o.name ?? modelName(o.residualRank ? (`${o.model}-res${o.residualRank}` as ModelKind) : o.model, encoder, featureSource);
   if (featureSource === name) throw new InputError(`model ${name} cannot train on its own embedding; pick another --features set or name`);
   const ckDir = o.checkpointDir ?? checkpointDirFor(o.projectPath, name);
-  const backend = o.trainer ? { name: o.trainer.backend, detail: o.trainer.detail } : await selectBackend(o.backend ?? 'tensorflow');
-  const gpu = backend.name === 'tensorflow' && /gpu|cuda/i.test(backend.detail);
-  const steps = o.steps ?? (gpu ? d.steps * 4 : d.steps);
+  const backend = o.trainer
+    ? { name: o.trainer.backend, detail: o.trainer.detail, accelerated: o.trainer.accelerated ?? false }
+    : await selectBackend(o.backend ?? 'tensorflow', { allowSoftwareGpu: o.allowSoftwareGpu });
+  const steps = o.steps ?? defaultSteps(encoder, backend);
   const batchCompounds = o.batchCompounds ?? d.batchCompounds;
   const every = o.checkpointEvery ?? d.checkpointEvery;
 
@@ -172,10 +199,7 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
       imageEncoder: feats
         ? { kind: 'features', inputDim: feats.dim, outDim: o.residualRank ? feats.dim : 64, source: feats.source, ...(o.residualRank ? { residualRank: o.residualRank } : {}) }
         : { kind: 'cnn', spec: DEFAULT_IMAGE_ENCODER },
-      // wasm's matmul costs ~1 µs per OUTPUT element whatever the batch, so the fingerprint layer's
-      // weight gradient (2048 × hidden) sets the step time: keep it narrow on CPU, as screens of a
-      // few dozen compounds need little capacity anyway.
-      molecule: { hidden: gpuOrNative(backend.name) ? 256 : 64 },
+      molecule: { hidden: moleculeHidden(backend) },
       // Fine-tuning keeps the source's sizes, so its parameters have the shapes to load.
       ...(initSource ? inheritArchitecture(initSource, encoder, feats) : {}),
       ...o.config,
@@ -245,7 +269,7 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
       const now = performance.now();
       if (now - windowStart > 200 || done === steps) {
         const { total, ...rest } = terms;
-        o.onProgress?.({ step: done, steps, loss: total, terms: rest, samplesPerSecond: (windowSamples * 1000) / (now - windowStart), backend: backend.name });
+        o.onProgress?.({ step: done, steps, loss: total, terms: rest, samplesPerSecond: (windowSamples * 1000) / (now - windowStart), backend: backend.name, device: backend.detail });
         windowStart = now;
         windowSamples = 0;
       }
@@ -264,6 +288,8 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
       name,
       steps,
       backend: backend.name,
+      backendDetail: backend.detail,
+      accelerated: backend.accelerated,
       checkpoint: lastCheckpoint,
       loss: losses.at(-1) ?? NaN,
       lossStart: mean(losses.slice(0, tenth)),
@@ -279,10 +305,6 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   } finally {
     await trainer.dispose();
   }
-}
-
-function gpuOrNative(backend: string): boolean {
-  return backend === 'tensorflow';
 }
 
 function concatRows(rows: Float32Array[]): Float32Array {

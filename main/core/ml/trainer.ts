@@ -42,6 +42,8 @@ export interface Trainer {
   readonly backend: string;
   /** One line naming the device, e.g. "webgpu on NVIDIA … (Vulkan)". */
   readonly detail: string;
+  /** True on a real GPU (not a software adapter): train() then scales default steps and widths. Absent = false. */
+  readonly accelerated?: boolean;
   init(config: MiconConfig, start?: TrainerStart): Promise<void>;
   /** One optimizer step: one async read of the loss terms, never dataSync (webgpu cannot). */
   step(batch: StepBatch): Promise<StepTerms>;

@@ -15,9 +15,11 @@ export interface Component {
 
 /** One tfjs backend (the `tensorflow` backend appears once per native package that provides it). */
 export interface TfBackendStatus {
-  name: 'tensorflow' | 'wasm' | 'cpu';
+  name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
   package: string;
-  device: 'CUDA' | 'CPU';
+  device: 'CUDA' | 'GPU' | 'CPU';
+  /** webgpu: the adapter Dawn offered (also when it was refused as software). */
+  adapter?: string;
   available: boolean;
   version?: string;
   detail?: string;
@@ -40,7 +42,12 @@ export interface DoctorReport {
   memoryGiB: number;
   components: Component[];
   threads: { cpus: number; wasm: number | null; onnxruntime: number };
-  tfjs: { version: string | null; backends: TfBackendStatus[] };
+  tfjs: {
+    version: string | null;
+    backends: TfBackendStatus[];
+    /** Whether training has a real GPU here and, if not, exactly why; `advice` says how to get one. */
+    gpu: { usable: boolean; summary: string; advice: string };
+  };
   onnxruntime: { version: string | null; available: boolean; reason?: string; executionProviders: ExecutionProviderStatus[] };
   /** What each job will run on here: training picks a tfjs backend, embedding an ORT execution provider. */
   jobs: {
@@ -74,6 +81,18 @@ export function explainTfGpuError(message: string): string {
     return `${lib} not found: @tensorflow/tfjs-node-gpu 4.x needs the CUDA 11 runtime and cuDNN 8 (machines with only CUDA 12 cannot load it); install CUDA 11.x + cuDNN 8 libraries or train on the CPU/WASM backend`;
   }
   return message;
+}
+
+/**
+ * How to get a training GPU: tfjs-node-gpu needs CUDA 11 + cuDNN 8 (it can sit beside CUDA 12);
+ * WebGPU needs only the vendor's Vulkan / Metal / D3D12 driver.
+ */
+export function cudaRouteAdvice(): string {
+  return (
+    'CUDA 12 / AMD / Apple / Windows: the webgpu backend needs only the GPU vendor\'s driver (Vulkan on Linux with libvulkan1, Metal, Direct3D 12). ' +
+    'For @tensorflow/tfjs-node-gpu (libtensorflow 2.9), install the CUDA 11.x runtime (cudart, cuBLAS, cuFFT, cuRAND, cuSOLVER, cuSPARSE) and cuDNN 8 ' +
+    'side by side with CUDA 12 (e.g. /usr/local/cuda-11.8) and put their lib64 folders on LD_LIBRARY_PATH for micon'
+  );
 }
 
 export async function doctor(): Promise<DoctorReport> {
@@ -122,7 +141,7 @@ export async function doctor(): Promise<DoctorReport> {
         }
         return { version: version('@tensorflow/tfjs-node-gpu') };
       },
-      'optional: CUDA training backend (needs CUDA 11 + cuDNN 8)',
+      `optional: CUDA training backend (needs CUDA 11 + cuDNN 8). ${cudaRouteAdvice()}`,
     ),
     probe('@tensorflow/tfjs-node', true, async () => {
       await import('@tensorflow/tfjs-node' as string);
@@ -140,7 +159,7 @@ export async function doctor(): Promise<DoctorReport> {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     components,
     threads: { cpus, wasm: tfjs.backends.find((b) => b.name === 'wasm')?.threads ?? null, onnxruntime: ort.threads },
-    tfjs: { version: tfjs.version, backends: tfjs.backends },
+    tfjs: { version: tfjs.version, backends: tfjs.backends, gpu: tfjs.gpu },
     onnxruntime: { version: ort.version, available: ort.available, ...(ort.reason ? { reason: ort.reason } : {}), executionProviders: ort.executionProviders },
     jobs: { train: tfjs.train, embed: ort.embed },
   };
@@ -150,16 +169,19 @@ const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).s
 
 /**
  * Every tfjs backend with why it is or is not usable, and the one training picks: selectBackend's
- * own order (tfjs-node-gpu → tfjs-node → wasm → cpu), so the answer cannot drift from what runs.
+ * own order (tfjs-node-gpu on a GPU → webgpu → native CPU → wasm → cpu), so the answer cannot drift
+ * from what runs.
  */
-async function tfjsBackends(): Promise<{ version: string | null; backends: TfBackendStatus[]; train: DoctorReport['jobs']['train'] }> {
+async function tfjsBackends(): Promise<{ version: string | null; backends: TfBackendStatus[]; train: DoctorReport['jobs']['train']; gpu: DoctorReport['tfjs']['gpu'] }> {
   let mod: typeof import('../ml/backend.js');
   let tf: typeof import('@tensorflow/tfjs');
+  let webgpu: typeof import('./webgpu.js');
+  const advice = cudaRouteAdvice();
   try {
-    [mod, tf] = await Promise.all([import('../ml/backend.js'), import('@tensorflow/tfjs')]);
+    [mod, tf, webgpu] = await Promise.all([import('../ml/backend.js'), import('@tensorflow/tfjs'), import('./webgpu.js')]);
   } catch (e) {
     const error = `@tensorflow/tfjs cannot be loaded: ${firstLine(e)}`;
-    return { version: null, backends: [], train: { backend: null, error } };
+    return { version: null, backends: [], train: { backend: null, error }, gpu: { usable: false, summary: `no usable GPU for training: ${error}`, advice } };
   }
   const backends: TfBackendStatus[] = [];
   let train: DoctorReport['jobs']['train'];
@@ -171,13 +193,28 @@ async function tfjsBackends(): Promise<{ version: string | null; backends: TfBac
   } catch (e) {
     train = { backend: null, error: firstLine(e) };
   }
-  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const) {
-    const device = pkg.endsWith('-gpu') ? ('CUDA' as const) : ('CPU' as const);
-    const t = choice?.tried.find((x) => x.name === pkg);
-    if (t?.ok) backends.push({ name: 'tensorflow', package: pkg, device, available: true, version: version(pkg), detail: choice!.detail, threads: choice!.threads });
-    else if (t) backends.push({ name: 'tensorflow', package: pkg, device, available: false, version: version(pkg), reason: t.error });
-    else backends.push({ name: 'tensorflow', package: pkg, device, available: false, version: version(pkg), reason: 'not probed: @tensorflow/tfjs-node-gpu provides the tensorflow backend' });
-  }
+  const tried = (name: string) => choice?.tried.find((x) => x.name === name);
+  const nativeRow = (pkg: string, device: 'CUDA' | 'CPU', ok: boolean, reason?: string): TfBackendStatus =>
+    ok
+      ? { name: 'tensorflow', package: pkg, device, available: true, version: version(pkg), detail: choice!.detail, threads: choice!.threads }
+      : { name: 'tensorflow', package: pkg, device, available: false, version: version(pkg), reason };
+  const gpuPkg = tried('@tensorflow/tfjs-node-gpu');
+  backends.push(nativeRow('@tensorflow/tfjs-node-gpu', 'CUDA', Boolean(gpuPkg?.ok), gpuPkg?.error ?? 'not probed'));
+
+  // webgpu: what selectBackend found, else (a CUDA machine stops before it) ask Dawn directly.
+  const wg = tried('webgpu');
+  const found = await webgpu.findWebGpuAdapter();
+  const adapter = found.info ? webgpu.describeAdapter(found.info) : undefined;
+  const webgpuRow: TfBackendStatus = { name: 'webgpu', package: '@tensorflow/tfjs-backend-webgpu', device: 'GPU', version: version('@tensorflow/tfjs-backend-webgpu'), ...(adapter ? { adapter } : {}), available: false };
+  if (wg?.ok) backends.push({ ...webgpuRow, available: true, detail: choice!.detail, threads: 1 });
+  else if (wg) backends.push({ ...webgpuRow, reason: wg.error });
+  else backends.push(found.ok ? { ...webgpuRow, available: true, detail: `adapter ${adapter} (not used: ${choice?.detail ?? 'training picked another backend'})` } : { ...webgpuRow, reason: found.reason });
+
+  const cpuViaGpuPkg = tried('@tensorflow/tfjs-node-gpu (CPU)');
+  const cpuPkg = tried('@tensorflow/tfjs-node');
+  if (cpuViaGpuPkg?.ok) backends.push(nativeRow('@tensorflow/tfjs-node-gpu', 'CPU', true));
+  else if (cpuPkg) backends.push(nativeRow('@tensorflow/tfjs-node', 'CPU', cpuPkg.ok, cpuPkg.error));
+  else backends.push(nativeRow('@tensorflow/tfjs-node', 'CPU', false, gpuPkg?.ok || wg?.ok ? `not probed: training runs on ${choice!.name} (a GPU)` : 'not probed'));
   try {
     const w = choice?.name === 'wasm' ? choice : await mod.selectBackend('wasm');
     if (w.name !== 'wasm') throw new Error(w.tried.find((t) => t.name === 'wasm')?.error ?? 'did not load');
@@ -191,7 +228,12 @@ async function tfjsBackends(): Promise<{ version: string | null; backends: TfBac
   } catch (e) {
     backends.push({ name: 'cpu', package: '@tensorflow/tfjs', device: 'CPU', available: false, reason: firstLine(e) });
   }
-  return { version: tf.version.tfjs ?? null, backends, train };
+  const usable = Boolean(choice?.accelerated);
+  const why = (b: TfBackendStatus) => `${b.package}: ${b.reason ?? 'unavailable'}`;
+  const summary = usable
+    ? `training uses the GPU: ${choice!.detail}`
+    : `no usable GPU for training, so it runs on the CPU (${choice?.detail ?? 'nothing'}): ${[backends[0], backends[1]].map(why).join('; ')}`;
+  return { version: tf.version.tfjs ?? null, backends, train, gpu: { usable, summary, advice } };
 }
 
 /**
