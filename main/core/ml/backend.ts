@@ -180,6 +180,11 @@ async function activateWebGpu(adapter: DawnAdapter): Promise<void> {
     }, 1);
     webgpuRegistered = true;
   }
+  // tfjs-webgpu splits a matmul's inner dimension across workgroups (summed with atomics, in no fixed
+  // order) when the output is small and K ≥ 2000 — our fingerprint layer. That makes two identical
+  // runs differ (~1e-4 after a few Adam steps) and breaks exact resume; a threshold below one
+  // workgroup keeps every matmul on the tiled program, where each output is one thread's ordered sum.
+  tf.env().set('WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL', 0.5);
   await activate('webgpu');
 }
 

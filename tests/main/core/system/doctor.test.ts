@@ -22,22 +22,27 @@ describe('micon doctor', () => {
     expect(r.tfjs.version).toMatch(/^\d+\.\d+/);
     expect(r.tfjs.backends.map((b) => `${b.name}:${b.package}`)).toEqual([
       'tensorflow:@tensorflow/tfjs-node-gpu',
+      'webgpu:@tensorflow/tfjs-backend-webgpu',
       'tensorflow:@tensorflow/tfjs-node',
       'wasm:@tensorflow/tfjs-backend-wasm',
       'cpu:@tensorflow/tfjs',
     ]);
     expect(r.tfjs.backends[0].device).toBe('CUDA');
     for (const b of r.tfjs.backends) if (!b.available) expect(b.reason, b.package).toBeTruthy();
-    const wasm = r.tfjs.backends[2];
+    expect(r.tfjs.backends[1].device).toBe('GPU');
+    const wasm = r.tfjs.backends[3];
     expect(wasm.available).toBe(true);
     expect(typeof wasm.simd).toBe('boolean');
     expect(wasm.threads).toBeGreaterThanOrEqual(1);
     expect(wasm.detail).toMatch(wasm.simd ? /\(SIMD, \d+ threads?\)/ : /no SIMD/);
-    expect(r.tfjs.backends[3]).toMatchObject({ available: true, threads: 1 });
+    expect(r.tfjs.backends[4]).toMatchObject({ available: true, threads: 1 });
+    // Whether training has a GPU, consistent with the backend training picked; the reasons when not.
+    expect(r.tfjs.gpu.usable).toBe(r.tfjs.backends.some((b) => b.available && (b.device === 'CUDA' || b.device === 'GPU') && r.jobs.train.backend !== null && 'detail' in r.jobs.train && b.detail === r.jobs.train.detail));
+    if (!r.tfjs.gpu.usable) expect(r.tfjs.gpu.summary).toMatch(/^no usable GPU for training, so it runs on the CPU .*@tensorflow\/tfjs-node-gpu: .+; @tensorflow\/tfjs-backend-webgpu: .+/);
   });
 
   it('reports threads: CPU, wasm, onnxruntime', () => {
-    expect(r.threads).toEqual({ cpus: os.availableParallelism(), wasm: r.tfjs.backends[2].threads, onnxruntime: os.availableParallelism() });
+    expect(r.threads).toEqual({ cpus: os.availableParallelism(), wasm: r.tfjs.backends[3].threads, onnxruntime: os.availableParallelism() });
   });
 
   it('reports onnxruntime-node: its version, CPU always, CUDA only when its add-on is installed and loads', () => {
@@ -80,6 +85,8 @@ describe('micon doctor', () => {
     expect(text).toMatch(/training backends \(tfjs [\d.]+; tried in this order\)/);
     expect(text).toMatch(/wasm \(@tensorflow\/tfjs-backend-wasm\)\s+@tensorflow\/tfjs-backend-wasm [\d.]+ \((no )?SIMD, \d+ threads?\)/);
     expect(text).toMatch(/off {2}tensorflow \(@tensorflow\/tfjs-node-gpu\)|ok {3}tensorflow \(@tensorflow\/tfjs-node-gpu\)/);
+    expect(text).toMatch(/(off {2}|ok {3})webgpu \(@tensorflow\/tfjs-backend-webgpu\)/);
+    expect(text).toContain(r.jobs.train.backend !== null && r.tfjs.gpu.usable ? `GPU  ${r.tfjs.gpu.summary}` : `NO GPU ${r.tfjs.gpu.summary}`);
     expect(text).toMatch(/inference \(onnxruntime-node [\d.]+\) execution providers/);
     expect(text).toMatch(/ok {3}cpu/);
     expect(text).toMatch(/threads: \d+ CPU, wasm \d+, onnxruntime \d+ intra-op/);
