@@ -20,4 +20,18 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'main/core must not import electron; put it in main/app.' }] }],
     },
   },
+  {
+    // Training runs on webgpu, where a synchronous read throws in Node (and returned zeros in
+    // Chromium): model code reads tensors with `await data()`, one read per step at most.
+    files: ['main/core/ml/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name=/^(dataSync|arraySync|bufferSync)$/]",
+          message: 'No synchronous tensor reads in main/core/ml (webgpu cannot): use `await t.data()` / `await t.array()`.',
+        },
+      ],
+    },
+  },
 );

@@ -128,14 +128,10 @@ export function generate(m: MiconModel, controlEmb: tf.Tensor2D, molEmb: tf.Tens
   });
 }
 
-/** Parameter values as plain arrays (checkpoints, ONNX export). */
-export function paramData(m: MiconModel): Record<string, { shape: number[]; data: Float32Array }> {
-  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
-  for (const [k, v] of Object.entries(m.params)) out[k] = { shape: v.shape, data: v.dataSync() as Float32Array };
-  return out;
-}
-
-/** Parameter values as plain arrays, read asynchronously (the only way on webgpu). */
+/**
+ * Parameter values as plain arrays (checkpoints, ONNX export), read asynchronously: dataSync cannot
+ * run on webgpu, so there is no synchronous twin.
+ */
 export async function readParamData(m: MiconModel): Promise<Record<string, { shape: number[]; data: Float32Array }>> {
   const out: Record<string, { shape: number[]; data: Float32Array }> = {};
   for (const [k, v] of Object.entries(m.params)) out[k] = { shape: v.shape, data: (await v.data()) as Float32Array };

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { makeConfig, REFERENCE_LOSS, type MiconConfig } from '../../../../main/core/ml/config.js';
 import { objective, type ObjectiveBatch } from '../../../../main/core/ml/objective.js';
-import { createModel, disposeModel, paramData, type MiconModel } from '../../../../main/core/ml/model.js';
+import { createModel, disposeModel, readParamData, type MiconModel } from '../../../../main/core/ml/model.js';
 
 // MICON's objective written as plain loops in float64, from the paper and the reference code
 // (microsoft/MICON model/micon.py, model/loss.py): what the tfjs objective must equal, value and
@@ -151,13 +151,13 @@ for (const backend of ['cpu', 'wasm']) {
       ['ours (τ 0.1, through the encoder, cross-set)', { temperature: 0.1, counterfactualStopGradient: false, counterfactualContrast: 'cross' as const }],
       ['joint at τ 0.1 without stop-gradient', { temperature: 0.1, counterfactualStopGradient: false, counterfactualContrast: 'joint' as const }],
     ] as const) {
-      it(`${label}: values match the loop implementation`, () => {
+      it(`${label}: values match the loop implementation`, async () => {
         const c = config(loss);
         const m = createModel(c);
         const x = data(3);
         const b = batch(x);
         const { terms } = objective(m, b);
-        const loop = loopObjective(paramData(m), c, x);
+        const loop = loopObjective(await readParamData(m), c, x);
         expect(terms.paclr.dataSync()[0]).toBeCloseTo(loop.paclr, 4);
         expect(terms.counterfactual.dataSync()[0]).toBeCloseTo(loop.counterfactual, 4);
         tf.dispose([...Object.values(terms), b.treated, b.controls, b.fingerprints]);
@@ -165,13 +165,13 @@ for (const backend of ['cpu', 'wasm']) {
       });
     }
 
-    it('stop-gradient: the image encoder learns from PaCLR alone; generator, molecule encoder and projection from both', () => {
+    it('stop-gradient: the image encoder learns from PaCLR alone; generator, molecule encoder and projection from both', async () => {
       const c = config(REFERENCE_LOSS);
       const m = createModel(c);
       const x = data(7);
       const b = batch(x);
       const g = tfGrads(m, b);
-      const p = paramData(m);
+      const p = await readParamData(m);
       // Loop: the counterfactual term sees the image embeddings as constants (computed from a frozen copy).
       const frozenTotal = (q: P) => loopObjective(q, c, x, p).total;
       const paclrOnly = (q: P) => loopObjective(q, c, x).paclr;
@@ -189,13 +189,13 @@ for (const backend of ['cpu', 'wasm']) {
       disposeModel(m);
     });
 
-    it('without stop-gradient the encoder also learns from the counterfactual term', () => {
+    it('without stop-gradient the encoder also learns from the counterfactual term', async () => {
       const c = config({ temperature: 0.1, counterfactualStopGradient: false, counterfactualContrast: 'cross' });
       const m = createModel(c);
       const x = data(7);
       const b = batch(x);
       const g = tfGrads(m, b);
-      const p = paramData(m);
+      const p = await readParamData(m);
       const total = (q: P) => loopObjective(q, c, x).total;
       const paclrOnly = (q: P) => loopObjective(q, c, x).paclr;
       let differs = 0;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { makeConfig, DEFAULT_CONFIG } from '../../../../main/core/ml/config.js';
 import { encoderParamShapes, encodeImages } from '../../../../main/core/ml/encoder-spec.js';
-import { createModel, disposeModel, embeddingDim, generate, imageEmbed, loadParamData, moleculeEmbed, paramData, paramDefs, project } from '../../../../main/core/ml/model.js';
+import { createModel, disposeModel, embeddingDim, generate, imageEmbed, loadParamData, moleculeEmbed, readParamData, paramDefs, project } from '../../../../main/core/ml/model.js';
 
 const spec = { inputSize: 16, channels: 5, convs: [{ filters: 4, kernel: 3, stride: 2 }], perChannelDim: 4 };
 const small = { molecule: { fpBits: 32, hidden: 8 }, projection: { hidden: 32, outDim: 6 }, generator: { hidden: 8 } };
@@ -34,14 +34,14 @@ describe('MICON model', () => {
     expect(clip.some((n) => n.startsWith('gen') || n.startsWith('proj'))).toBe(false);
   });
 
-  it('is seeded: same seed, same weights; other seed, other weights', () => {
+  it('is seeded: same seed, same weights; other seed, other weights', async () => {
     const cfg = makeConfig({ ...small, imageEncoder: { kind: 'cnn', spec }, seed: 3 });
     const a = createModel(cfg);
     const b = createModel(cfg);
     const c = createModel({ ...cfg, seed: 4 });
-    const pa = paramData(a);
-    expect(paramData(b)).toEqual(pa);
-    expect(paramData(c)['conv0/kernel'].data).not.toEqual(pa['conv0/kernel'].data);
+    const pa = await readParamData(a);
+    expect(await readParamData(b)).toEqual(pa);
+    expect((await readParamData(c))['conv0/kernel'].data).not.toEqual(pa['conv0/kernel'].data);
     expect(pa['conv0/bias'].data.every((v) => v === 0)).toBe(true);
     [a, b, c].forEach(disposeModel);
   });
@@ -81,13 +81,13 @@ describe('MICON model', () => {
     }
   });
 
-  it('round-trips parameters through paramData/loadParamData and rejects mismatched shapes', () => {
+  it('round-trips parameters through readParamData/loadParamData and rejects mismatched shapes', async () => {
     const cfg = makeConfig({ ...small, imageEncoder: { kind: 'features', inputDim: 8, outDim: 4 } });
     const a = createModel(cfg);
     const b = createModel({ ...cfg, seed: 9 });
-    loadParamData(b, paramData(a));
-    expect(paramData(b)).toEqual(paramData(a));
-    const bad = paramData(a);
+    loadParamData(b, await readParamData(a));
+    expect(await readParamData(b)).toEqual(await readParamData(a));
+    const bad = await readParamData(a);
     bad['feat0/kernel'] = { shape: [4, 8], data: bad['feat0/kernel'].data };
     expect(() => loadParamData(b, bad)).toThrow(/shape/);
     [a, b].forEach(disposeModel);

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { makeConfig, type ConfigOverrides } from '../../../../main/core/ml/config.js';
 import { trainStep, objective, type ObjectiveBatch } from '../../../../main/core/ml/objective.js';
-import { createModel, disposeModel, paramData } from '../../../../main/core/ml/model.js';
+import { createModel, disposeModel, readParamData } from '../../../../main/core/ml/model.js';
 import { conv2dTrainable } from '../../../../main/core/ml/conv-grad.js';
 
 const COMPOUNDS = 8;
@@ -63,7 +63,7 @@ async function train(backend: string, steps: number, overrides: ConfigOverrides 
   const start = tf.memory().numTensors;
   const cfg = makeConfig({ ...small, ...overrides });
   const model = createModel(cfg);
-  const init = paramData(model);
+  const init = await readParamData(model);
   const batch = batchTensors(tinyData());
   const opt = tf.train.adam(0.01);
   const losses: Record<string, number>[] = [];

@@ -87,7 +87,7 @@ describe('residual feature head (train --residual-rank)', () => {
     const tf = await import('@tensorflow/tfjs');
     const { selectBackend } = await import('../../../../main/core/ml/backend.js');
     const { makeConfig } = await import('../../../../main/core/ml/config.js');
-    const { createModel, disposeModel, imageEmbed, paramData } = await import('../../../../main/core/ml/model.js');
+    const { createModel, disposeModel, imageEmbed, readParamData } = await import('../../../../main/core/ml/model.js');
     const { exportModelOnnx } = await import('../../../../main/core/ml/export-model.js');
     const { createEmbedder } = await import('../../../../main/core/ml/onnx-embed.js');
     await selectBackend('wasm', { skipNative: true });
@@ -109,7 +109,7 @@ describe('residual feature head (train --residual-rank)', () => {
       model.params['feat1/kernel'].assign(tf.tensor2d(Float32Array.from({ length: 3 * d }, (_, i) => Math.cos(i) * 0.5), [3, d]));
       const want = tf.tidy(() => imageEmbed(model, tf.tensor2d(x, [5, d])).dataSync() as Float32Array);
       expect(Math.max(...want.map((v, i) => Math.abs(v - at0[i])))).toBeGreaterThan(0.01);
-      const emb = await createEmbedder(exportModelOnnx(config, paramData(model)));
+      const emb = await createEmbedder(exportModelOnnx(config, await readParamData(model)));
       try {
         const got = await emb.embed(x, 5);
         for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
