@@ -56,7 +56,11 @@ export function LiveRun({ job }: { job: JobInfo | null }) {
               <b data-testid="run-rate">{Math.round(last.samplesPerSecond).toLocaleString()}</b> samples/s
             </span>
             <span>
-              backend <b data-testid="run-backend">{last.backend}</b>
+              backend{' '}
+              <b data-testid="run-backend" title={last.device}>
+                {last.backend}
+              </b>
+              {last.device && /software/.test(last.device) ? ' (software adapter)' : ''}
             </span>
           </>
         )}

@@ -34,7 +34,8 @@ export function TrainForm({ models, runs, sets, busy, onError }: Props) {
   const [steps, setSteps] = useState<string>('');
   const [batch, setBatch] = useState<string>('');
   const [seed, setSeed] = useState<string>('1');
-  const [backend, setBackend] = useState<'' | 'tensorflow' | 'wasm' | 'cpu'>('');
+  const [backend, setBackend] = useState<'' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'>('');
+  const [softwareGpu, setSoftwareGpu] = useState(false);
   const [compounds, setCompounds] = useState<'active-wells' | 'active' | 'all'>('active-wells');
   const [every, setEvery] = useState<string>('');
   const [initFrom, setInitFrom] = useState('');
@@ -49,6 +50,7 @@ export function TrainForm({ models, runs, sets, busy, onError }: Props) {
     batchCompounds: num(batch),
     seed: num(seed),
     backend: backend || undefined,
+    allowSoftwareGpu: backend === 'webgpu' && softwareGpu ? true : undefined,
     compounds,
     checkpointEvery: num(every),
     resume: resume || undefined,
@@ -130,11 +132,18 @@ export function TrainForm({ models, runs, sets, busy, onError }: Props) {
         <label className="field">
           Backend
           <select value={backend} onChange={(e) => setBackend(e.target.value as typeof backend)}>
-            <option value="">best available</option>
-            <option value="tensorflow">tensorflow (tfjs-node / GPU)</option>
+            <option value="">best available (CUDA, GPU, native, wasm)</option>
+            <option value="tensorflow">tensorflow (tfjs-node / CUDA)</option>
+            <option value="webgpu">webgpu (any GPU: Vulkan, Metal, D3D12)</option>
             <option value="wasm">wasm (SIMD)</option>
             <option value="cpu">cpu (slow)</option>
           </select>
+        </label>
+        <label className="field" title="SwiftShader, lavapipe or WARP emulate a GPU on the CPU and train far slower than wasm; refused unless allowed here">
+          <span>
+            <input type="checkbox" data-testid="train-software-gpu" checked={softwareGpu} disabled={backend !== 'webgpu'} onChange={(e) => setSoftwareGpu(e.target.checked)} /> allow a
+            software GPU
+          </span>
         </label>
         <label className="field">
           Training wells
