@@ -189,6 +189,11 @@ async function activateWebGpu(adapter: DawnAdapter): Promise<void> {
 }
 
 async function tryWebGpu(tried: BackendAttempt[], allowSoftware: boolean): Promise<BackendChoice | null> {
+  if (process.versions.electron) {
+    // Not even tried: dawn.node does not load inside Electron; the app runs WebGPU training in its compute window.
+    tried.push({ name: 'webgpu', ok: false, error: "not in Electron's own processes (dawn.node does not load there): the desktop app trains on the GPU in its compute window" });
+    return null;
+  }
   const found = await findWebGpuAdapter({ allowSoftware });
   if (!found.ok) {
     tried.push({ name: 'webgpu', ok: false, error: found.reason });
