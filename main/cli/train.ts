@@ -63,6 +63,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
   const ctrlC = abortOnSigint();
   try {
     let lastLine = 0;
+    let saidDevice = false;
     const r = await train(db, {
       model: o.model,
       encoder: o.encoder,
@@ -84,6 +85,11 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
       onProgress: o.json
         ? undefined
         : (p) => {
+            if (!saidDevice) {
+              // Once, before the first step line: what it runs on ("… software adapter" included).
+              process.stderr.write(`training on ${p.backend}: ${p.device}\n`);
+              saidDevice = true;
+            }
             const terms = Object.entries(p.terms)
               .map(([k, v]) => `${k} ${v.toFixed(3)}`)
               .join('  ');
