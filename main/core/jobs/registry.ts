@@ -5,7 +5,9 @@ import { embedHandcrafted, HANDCRAFTED, refreshHandcrafted } from '../embeddings
 import { featureSetByName, featureSets } from '../embeddings/store.js';
 import { ingestFolder } from '../ingest/ingest.js';
 import { InputError, type ChannelName } from '../types.js';
+import type { TrainOptions } from '../ml/train.js';
 import { embedAll, ensureBaselines } from './embed.js';
+import { chooseRemoteTrainer } from './remote-trainer-ipc.js';
 import type { JobFn, JobKind } from './protocol.js';
 import { throwIfCancelled } from './protocol.js';
 
@@ -19,7 +21,9 @@ export const TrainJobParams = z.object({
   steps: z.number().int().positive().optional(),
   batchCompounds: z.number().int().positive().optional(),
   seed: z.number().int().optional(),
-  backend: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
+  backend: z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']).optional(),
+  /** Accept a software (fallback) WebGPU adapter (`--allow-software-gpu`). */
+  allowSoftwareGpu: z.boolean().optional(),
   resume: z.boolean().optional(),
   checkpointEvery: z.number().int().positive().optional(),
   checkpointDir: z.string().optional(),
@@ -87,13 +91,16 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
       }
       throwIfCancelled(ctx.signal);
       const { train } = await import('../ml/train.js');
-      return await train(db, {
+      // In the Electron app the parent relays to its compute window (Chromium's WebGPU).
+      const remote = ctx.remoteTrainer ? await chooseRemoteTrainer(ctx.remoteTrainer, p.backend, p.allowSoftwareGpu ?? false) : {};
+      const result = await train(db, {
+        trainer: remote.trainer,
         model: p.model,
         encoder: p.encoder,
         steps: p.steps,
         batchCompounds: p.batchCompounds,
         seed: p.seed,
-        backend: p.backend,
+        backend: p.backend as TrainOptions['backend'],
         resume: p.resume,
         checkpointEvery: p.checkpointEvery,
         checkpointDir: p.checkpointDir,
@@ -108,6 +115,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
           ctx.progress({ stage: 'train', done: t.step, total: t.steps, metrics: { ...terms, loss: train.loss, samplesPerSecond: train.samplesPerSecond }, train });
         },
       });
+      return remote.note ? { ...result, computeWindow: remote.note } : result;
     } finally {
       db.close();
     }
