@@ -21,8 +21,8 @@ import { packageBin } from '../../scripts/start-lib.mjs';
 import { CHROMIUM, hasChromium, requireChromium, ROOT } from './browser.js';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-/** WebGPU on SwiftShader in headless Chromium (found by trial on Chromium 156; no --disable-gpu here). */
-const WEBGPU_ARGS = ['--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--disable-vulkan-surface', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** WebGPU on SwiftShader in headless Chromium 156 (the smallest set that works; no --disable-gpu here). Linux Chromium still gates WebGPU behind --enable-unsafe-webgpu. */
+const WEBGPU_ARGS = ['--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 // Linux CI installs chromium (which ships SwiftShader): there, a missing ICD is a failure, not a skip.
 const runnable = hasChromium && process.platform === 'linux';
