@@ -3,6 +3,7 @@
 import { benchImportProfiles } from './import-profiles.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLargePlate } from './large-plate.bench.js';
+import { benchRelay } from './relay.bench.js';
 import { benchSearch } from './search.bench.js';
 import { benchSiteFeatures } from './site-features.bench.js';
 import { benchEmbed, benchTrain } from './train-embed.bench.js';
@@ -17,6 +18,7 @@ const parts: Record<string, (o: BenchOptions) => Promise<object>> = {
   'large-plate': benchLargePlate,
   features: benchSiteFeatures,
   'import-profiles': benchImportProfiles,
+  relay: benchRelay,
 };
 
 const wanted: string[] = [];
