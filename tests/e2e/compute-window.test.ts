@@ -18,6 +18,7 @@ import { RemoteTrainer } from '../../main/core/ml/remote-trainer.js';
 import { relayTransport, TrainerRefused, TrainerReply, type TrainerRelay, type TrainerRequest } from '../../main/core/ml/trainer-protocol.js';
 import type { HostTensor, StepBatch, Trainer } from '../../main/core/ml/trainer.js';
 import { packageBin } from '../../scripts/start-lib.mjs';
+import { tinyMiconData } from '../helpers/tiny-micon-data.js';
 import { CHROMIUM, hasChromium, requireChromium, ROOT } from './browser.js';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -48,26 +49,9 @@ const config: MiconConfig = makeConfig({
 });
 
 function batch(seed: number): StepBatch {
-  let s = seed >>> 0;
-  const r = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const per = 5 * S * S;
-  const patterns = Array.from({ length: COMPOUNDS }, () => Float32Array.from({ length: per }, r));
-  const fpOf = Array.from({ length: COMPOUNDS }, () => Float32Array.from({ length: BITS }, () => (r() < 0.2 ? 1 : 0)));
-  const n = 2 * COMPOUNDS;
-  const treated = new Float32Array(n * per);
-  const controls = new Float32Array(n * per);
-  const fps = new Float32Array(n * BITS);
-  const labels: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const c = k % COMPOUNDS;
-    labels.push(c);
-    for (let i = 0; i < per; i++) {
-      treated[k * per + i] = 0.6 * patterns[c][i] + 0.4 * r();
-      controls[k * per + i] = r();
-    }
-    fps.set(fpOf[c], k * BITS);
-  }
-  return { treated: { data: treated, shape: [n, 5, S, S] }, controls: { data: controls, shape: [n, 5, S, S] }, fingerprints: { data: fps, shape: [n, BITS] }, labels };
+  const d = tinyMiconData({ seed, compounds: COMPOUNDS, size: S, bits: BITS });
+  const n = d.labels.length;
+  return { treated: { data: d.treated, shape: [n, 5, S, S] }, controls: { data: d.controls, shape: [n, 5, S, S] }, fingerprints: { data: d.fps, shape: [n, BITS] }, labels: d.labels };
 }
 
 /** ‖a − b‖₂ / ‖b‖₂ */
