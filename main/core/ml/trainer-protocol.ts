@@ -52,7 +52,10 @@ export type TrainerReply = z.infer<typeof TrainerReply>;
 
 /** What each method answers with. */
 export const OpenValue = z.object({ backend: z.string(), detail: z.string() });
-export const StepValue = z.record(z.string(), z.number()).refine((t) => typeof t.total === 'number', 'step terms lack total');
+// Any number, NaN and ±Infinity included (z.number() refuses them): a diverging loss must reach
+// train.ts, which names the step and the last good checkpoint.
+const AnyNumber = z.custom<number>((v) => typeof v === 'number', 'expected a number');
+export const StepValue = z.record(z.string(), AnyNumber).refine((t) => typeof t.total === 'number', 'step terms lack total');
 export const SnapshotValue = z.object({ params: Tensors, optimizer: Optimizer });
 export const EmptyValue = z.null();
 
