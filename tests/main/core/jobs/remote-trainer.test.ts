@@ -87,6 +87,26 @@ describe('train job with a relayed Trainer (the compute window stand-in)', () =>
     expect(relay.server.live).toBe(0);
   });
 
+  it('the CNN encoder too: image batches cross the relay as Float32Arrays and train to the local losses', async () => {
+    const cnn = { ...base, encoder: 'cnn', batchCompounds: 4, steps: 2, checkpointEvery: 2 };
+    const localDb = copyProject(project, 'cnn-local');
+    const remoteDb = copyProject(project, 'cnn-remote');
+    await runJob('train', { ...cnn, db: localDb, backend: 'wasm' }).done;
+    const relay = standIn();
+    const r = await runJob<{ name: string; backend: string }>('train', { ...cnn, db: remoteDb }, undefined, 5000, { trainerRelay: relay }).done;
+    expect(r).toMatchObject({ name: 'micon_cnn', backend: 'wasm' });
+    const losses = (file: string) => {
+      const db = openProject(file);
+      try {
+        return (JSON.parse((db.prepare("SELECT metrics FROM models WHERE name = 'micon_cnn'").get() as { metrics: string }).metrics) as { losses: number[] }).losses;
+      } finally {
+        db.close();
+      }
+    };
+    expect(losses(remoteDb)).toEqual(losses(localDb));
+    expect(relay.calls.filter((c) => c === 'step')).toHaveLength(2);
+  });
+
   it('resumes across the relay to the losses of an uninterrupted relayed run', async () => {
     const whole = copyProject(project, 'whole');
     const split = copyProject(project, 'split');
