@@ -13,6 +13,12 @@ import { hardenContents } from './security.js';
 
 /** How long the page may take to load tfjs and say it listens. */
 const READY_MS = 60_000;
+/**
+ * How long the window stays after the last job holding a model on it let go: long enough for the
+ * next job of a series, short enough that a hidden page does not keep GPU memory (tfjs pools its
+ * buffers until the page goes) for the rest of the session.
+ */
+export const IDLE_CLOSE_MS = 30_000;
 
 interface Pending {
   req: TrainerRequest;
@@ -26,13 +32,20 @@ export class ComputeWindow implements TrainerRelay {
   private readonly pending = new Map<number, Pending>();
   /** Ids unique across jobs (each job numbers its own calls from 1). */
   private next = 1;
+  /** Jobs with a model open on the window (between a successful `open` and their `dispose`). */
+  private readonly holders = new Set<string>();
+  private idle: ReturnType<typeof setTimeout> | null = null;
   private readonly onReply = (event: IpcMainEvent, message: unknown) => this.reply(event, message);
 
-  constructor(private readonly preload: string) {
+  constructor(
+    private readonly preload: string,
+    private readonly idleCloseMs = IDLE_CLOSE_MS,
+  ) {
     ipcMain.on(COMPUTE_REPLY_CHANNEL, this.onReply);
   }
 
   async call(req: TrainerRequest): Promise<TrainerReply> {
+    this.disarmIdle();
     // A dispose for a window that is not there has nothing to free: never create one for it.
     if (req.call.method === 'dispose' && !this.win) return { type: 'trainer-reply', jobId: req.jobId, id: req.id, ok: true, value: null };
     try {
@@ -43,15 +56,32 @@ export class ComputeWindow implements TrainerRelay {
     const win = this.win;
     if (!win || win.isDestroyed()) return errorReply(req, 'the compute window closed');
     const id = this.next++;
-    return new Promise<TrainerReply>((resolve) => {
+    const reply = await new Promise<TrainerReply>((resolve) => {
       this.pending.set(id, { req, resolve });
       win.webContents.send(COMPUTE_CALL_CHANNEL, { ...req, id });
     });
+    if (req.call.method === 'open' && reply.ok) this.holders.add(req.jobId);
+    if (req.call.method === 'dispose') this.holders.delete(req.jobId);
+    this.armIdle();
+    return reply;
+  }
+
+  /** Close the window once no job holds a model on it and nothing is in flight, after IDLE_CLOSE_MS. */
+  private armIdle(): void {
+    this.disarmIdle();
+    if (!this.win || this.holders.size || this.pending.size) return;
+    this.idle = setTimeout(() => this.closeWindow(), this.idleCloseMs);
+    this.idle.unref?.();
+  }
+
+  private disarmIdle(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
   }
 
   /** The app's window closed: close this one too (it must not keep the app alive); a later call opens a new one. */
   closeWindow(): void {
-    if (this.win) this.lost('the app window closed');
+    if (this.win) this.lost('the compute window was closed');
   }
 
   /** The app is quitting: close the window, answer what is in flight, stop listening. */
@@ -118,6 +148,8 @@ export class ComputeWindow implements TrainerRelay {
 
   /** The window is gone (or must go): fail every call in flight with why; the next call starts a new one. */
   private lost(why: string): void {
+    this.disarmIdle();
+    this.holders.clear();
     const win = this.win;
     this.win = null;
     this.ready = null;

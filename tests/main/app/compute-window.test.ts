@@ -85,7 +85,7 @@ const fake = vi.hoisted(() => {
 
 vi.mock('electron', () => fake.electron);
 
-const { ComputeWindow } = await import('../../../main/app/compute-window.js');
+const { ComputeWindow, IDLE_CLOSE_MS } = await import('../../../main/app/compute-window.js');
 
 let detail = '';
 beforeAll(async () => {
@@ -188,8 +188,38 @@ describe('ComputeWindow (the Electron relay)', () => {
     cw.close();
   });
 
+  it('stays while a job holds a model (however long its gaps), closes 30 s after the last one let go', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const cw = new ComputeWindow('/p.cjs');
+      expect(IDLE_CLOSE_MS).toBe(30_000);
+      await cw.call(req('j', 1, { method: 'open', allowSoftware: false }));
+      const [w] = fake.state.windows;
+      // A job loading a large project between open and init keeps its window.
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(w.destroyed).toBe(false);
+      await cw.call(req('j', 2, { method: 'dispose' }));
+      await vi.advanceTimersByTimeAsync(29_000);
+      expect(w.destroyed).toBe(false);
+      // A job starting within the grace keeps it warm…
+      await cw.call(req('k', 1, { method: 'open', allowSoftware: false }));
+      await cw.call(req('k', 2, { method: 'dispose' }));
+      await vi.advanceTimersByTimeAsync(29_000);
+      expect(w.destroyed).toBe(false);
+      expect(fake.state.windows).toHaveLength(1);
+      // …then, idle, it goes (tfjs holds GPU buffers until its page does), and the next job opens a new one.
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(w.destroyed).toBe(true);
+      expect(await cw.call(req('l', 1, { method: 'open', allowSoftware: false }))).toMatchObject({ ok: true });
+      expect(fake.state.windows).toHaveLength(2);
+      cw.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a page that never starts refuses the open (so an automatic job trains locally)', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       fake.state.silent = true;
       const cw = new ComputeWindow('/p.cjs');
