@@ -17,6 +17,9 @@ export default defineConfig({
     // main/core/ml/trainer-server.ts). Browser mode serves the second too; without the compute preload
     // it does nothing there.
     rolldownOptions: {
+      // Dawn for Node: main/core/system/webgpu.ts (whose adapter helpers the compute page uses) loads it
+      // by a dynamic import that never runs in a page; left unresolved, it is dropped with that code.
+      external: ['webgpu'],
       input: {
         index: fileURLToPath(new URL('index.html', import.meta.url)),
         compute: fileURLToPath(new URL('compute/index.html', import.meta.url)),
