@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describeAdapter, findWebGpuAdapter } from '../system/webgpu.js';
+import { InputError } from '../types.js';
 
 export interface EmbedderOptions {
   /** Providers to try in order, e.g. ['cpu'] to force CPU; default: defaultExecutionProviders(). */
@@ -118,7 +119,20 @@ export async function openSession(onnx: Uint8Array, opts: EmbedderOptions = {}):
       reasons.push(`${ep}: ${(e as Error).message.split('\n')[0]}`);
     }
   }
-  throw new Error(`no ONNX Runtime execution provider could load the model: ${reasons.join('; ')}`);
+  // A user's choice (--execution-provider, no GPU) more often than a bug: a message, not a stack trace.
+  throw new InputError(`no ONNX Runtime execution provider could load the model: ${reasons.join('; ')}`);
+}
+
+/** How a feature set was embedded, as kept with it (feature_sets.version) and shown in the app. */
+export interface InferenceRecord {
+  provider: string;
+  adapter: string | null;
+  /** Why faster providers were skipped; null when none was. */
+  skipped: string | null;
+}
+
+export function inferenceRecord(s: { provider: string; adapter: string | null; fallbackReason: string }): InferenceRecord {
+  return { provider: s.provider, adapter: s.adapter, skipped: s.fallbackReason || null };
 }
 
 export async function createEmbedder(onnx: Uint8Array, opts: EmbedderOptions = {}): Promise<Embedder> {

@@ -64,7 +64,7 @@ describe('train and embed jobs', () => {
     for (const p of stages.values()) expect(p.done).toBe(p.total);
     expect(r.models).toHaveLength(1);
     expect(r.models[0]).toMatchObject({ name: 'micon', sites: 192 });
-    expect(['cpu', 'cuda']).toContain(r.models[0].provider);
+    expect(['cpu', 'cuda', 'webgpu']).toContain(r.models[0].provider);
     expect(r.featureSets.map((f) => f.featureSet).sort()).toEqual(['cellcount', 'handcrafted', 'handcrafted_z', 'micon', 'micon+handcrafted', 'micon_untrained']);
     // The fair baselines (cellcount, handcrafted_z, micon_untrained) get profiles like every set.
     expect(stages.get('profiles')!.total).toBe(6);
