@@ -11,9 +11,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listModels } from '../../../../main/core/api/handlers-jobs.js';
 import { featureSetByName, loadSiteVectors } from '../../../../main/core/embeddings/store.js';
 import type { EmbedAllResult } from '../../../../main/core/jobs/embed.js';
+import type { BackboneResult } from '../../../../main/core/ml/backbone.js';
+import { encoderParamShapes, type ImageEncoderSpec } from '../../../../main/core/ml/encoder-spec.js';
+import { exportImageEncoderOnnx } from '../../../../main/core/ml/onnx-export.js';
 import { train } from '../../../../main/core/ml/train.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
-import { maxAbsDiff } from '../ml/onnx-helpers.js';
+import { maxAbsDiff, randomWeights } from '../ml/onnx-helpers.js';
 import { copyProject, makeTrainingProject, withDb } from '../../../helpers/training-project.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -27,11 +30,13 @@ beforeAll(async () => {
   await withDb(project, (db) => train(db, { model: 'micon', encoder: 'features', backend: 'wasm', batchCompounds: 8, steps: 4, projectPath: project }));
 }, 240_000);
 
-async function embedCli(db: string, args: string[]): Promise<EmbedAllResult> {
+/** `micon <args> --json` with SwiftShader as the only Vulkan driver; its JSON output. */
+async function cliJson<T>(args: string[]): Promise<T> {
   const env = { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', NODE_NO_WARNINGS: '1' };
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'main/cli.ts', 'embed', '--db', db, '--json', ...args], { cwd: root, env, maxBuffer: 16 << 20 });
-  return JSON.parse(stdout) as EmbedAllResult;
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'main/cli.ts', ...args, '--json'], { cwd: root, env, maxBuffer: 16 << 20 });
+  return JSON.parse(stdout) as T;
 }
+const embedCli = (db: string, args: string[]) => cliJson<EmbedAllResult>(['embed', '--db', db, ...args]);
 
 /** The stored vectors of one feature set, in site order. */
 const vectors = (db: string, set: string) => withDb(db, async (d) => loadSiteVectors(d, featureSetByName(d, set)!.id));
@@ -74,5 +79,22 @@ describe.runIf(process.platform === 'linux')('micon embed on the webgpu executio
     expect(err!.stdout).toBe('');
     expect(err!.stderr).toMatch(/no ONNX Runtime execution provider could load the model: webgpu: refused the software WebGPU adapter SwiftShader/);
     expect(err!.stderr).not.toMatch(/\n\s+at /);
+  }, 240_000);
+
+  it('micon backbone --allow-software-gpu: a small CNN on webgpu, recorded with the feature set; same vectors as cpu', async () => {
+    // Small, so SwiftShader embeds the 192 sites in seconds.
+    const spec: ImageEncoderSpec = { inputSize: 32, channels: 5, convs: [{ filters: 8, kernel: 3, stride: 2 }, { filters: 12, kernel: 3, stride: 2 }], perChannelDim: 6 };
+    const file = path.join(dir, 'small-cnn.onnx');
+    fs.writeFileSync(file, exportImageEncoderOnnx(spec, randomWeights(encoderParamShapes(spec), 11)));
+    const db = copyProject(project, 'backbone');
+    const gpu = await cliJson<BackboneResult>(['backbone', file, '--db', db, '--name', 'bb-gpu', '--allow-software-gpu']);
+    expect(gpu).toMatchObject({ featureSet: 'bb-gpu', sites: 192, provider: 'webgpu', adapter: expect.stringMatching(/SwiftShader/) });
+    const cpu = await cliJson<BackboneResult>(['backbone', file, '--db', db, '--name', 'bb-cpu', '--execution-provider', 'cpu']);
+    expect(cpu).toMatchObject({ provider: 'cpu', adapter: null, providerNote: null });
+    console.log(`[backbone] webgpu ${gpu.sitesPerSecond.toFixed(0)} sites/s on ${gpu.adapter}; cpu ${cpu.sitesPerSecond.toFixed(0)} sites/s`);
+    const [a, b] = await Promise.all([vectors(db, 'bb-gpu'), vectors(db, 'bb-cpu')]);
+    expect(maxAbsDiff(a.data, b.data)).toBeLessThanOrEqual(1e-5);
+    const recorded = await withDb(db, async (d) => JSON.parse(featureSetByName(d, 'bb-gpu')!.version!) as { inference: unknown });
+    expect(recorded.inference).toEqual({ provider: 'webgpu', adapter: gpu.adapter, skipped: gpu.providerNote });
   }, 240_000);
 });
