@@ -68,9 +68,10 @@ export type ProviderCheck = { name: string; ok: true; adapter: string | null } |
 /**
  * What can be known about `ep` before ORT tries it: whether this onnxruntime-node build offers it,
  * the CUDA add-on, and for webgpu the adapter. ORT's webgpu EP asks its own Dawn for the
- * high-performance adapter (its default; the Node binding takes no adapter or power option) and takes
- * a software one silently, so the same question is put to our Dawn (system/webgpu.ts) first and a
- * software or missing adapter skips webgpu with that reason.
+ * high-performance adapter (its default) and takes a software one silently; the 1.30 Node binding
+ * cannot steer it (`powerPreference` is refused as an unknown option, `extra` session entries do not
+ * reach the EP, no device can be passed in). So the same request is put to our Dawn
+ * (system/webgpu.ts) first, and a software or missing adapter skips webgpu with that reason.
  */
 export async function checkProvider(ep: string, opts: Pick<EmbedderOptions, 'allowSoftwareGpu'> = {}): Promise<ProviderCheck> {
   const offered = ort.listSupportedBackends().map((b) => b.name);
