@@ -35,7 +35,13 @@ export const TrainJobParams = z.object({
 });
 export type TrainJobParams = z.input<typeof TrainJobParams>;
 
-export const EmbedJobParams = z.object({ db: z.string().min(1) });
+export const EmbedJobParams = z.object({
+  db: z.string().min(1),
+  /** Run only on this ONNX Runtime execution provider (default: the fastest that loads). */
+  executionProvider: z.string().min(1).optional(),
+  /** Let the webgpu provider run on a software adapter. */
+  allowSoftwareGpu: z.boolean().optional(),
+});
 export const EvalJobParams = z.object({ db: z.string().min(1), permutations: z.number().int().min(0).optional() });
 
 function parseParams<T extends z.ZodType>(schema: T, kind: string, p: Record<string, unknown>): z.output<T> {
@@ -124,7 +130,8 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
     const p = parseParams(EmbedJobParams, 'embed', raw);
     const db = openProject(p.db);
     try {
-      return await embedAll(db, { signal: ctx.signal, onProgress: ctx.progress, label: p.db });
+      const inference = { executionProviders: p.executionProvider ? [p.executionProvider] : undefined, allowSoftwareGpu: p.allowSoftwareGpu };
+      return await embedAll(db, { signal: ctx.signal, onProgress: ctx.progress, label: p.db, inference });
     } finally {
       db.close();
     }
