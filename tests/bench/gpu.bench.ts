@@ -18,10 +18,15 @@ import { LocalTrainer } from '../../main/core/ml/local-trainer.js';
 import { exportImageEncoderOnnx } from '../../main/core/ml/onnx-export.js';
 import { createEmbedder, cudaAddonStatus } from '../../main/core/ml/onnx-embed.js';
 import type { StepBatch } from '../../main/core/ml/trainer.js';
-import { TRAIN_DEFAULTS } from '../../main/core/ml/train.js';
 import { describeAdapter, findWebGpuAdapter } from '../../main/core/system/webgpu.js';
 import type { BenchOptions } from './args.js';
 import { activateWebGpu } from './gpu-activate.js';
+
+/**
+ * Compounds per step: the training job's defaults (TRAIN_DEFAULTS in ml/train.ts; a test holds them
+ * equal). Not imported from there: train.ts pulls the database and image code into the bundled bench.
+ */
+export const JOB_BATCH_COMPOUNDS = { cnn: 12, features: 24 } as const;
 
 export const TRAIN_BACKENDS = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export const EMBED_PROVIDERS = ['cuda', 'webgpu', 'cpu'] as const;
@@ -160,7 +165,7 @@ export interface TrainRun {
 async function measureTrain(backend: string, detail: string, encoder: Encoder, s: GpuBenchSettings): Promise<TrainRun> {
   const spec: ImageEncoderSpec = { ...DEFAULT_IMAGE_ENCODER, inputSize: s.image };
   const config = trainConfig(encoder, spec);
-  const compounds = s.batch ?? TRAIN_DEFAULTS[encoder === 'cnn' ? 'cnn' : 'features'].batchCompounds;
+  const compounds = s.batch ?? JOB_BATCH_COMPOUNDS[encoder];
   const batch = syntheticBatch(config, compounds, 7);
   const trainer = new LocalTrainer(backend, detail);
   try {
