@@ -5,6 +5,7 @@
 # `npm run bench -- gpu` in README), writes $OUT/gpu-bench.json and .log (or bench-out/gpu/ without
 # $OUT) and prints a summary. Needs only bash, tar and xz or python3.
 set -euo pipefail
+trap 'echo "run.sh: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 pack="${MICON_GPU_BENCH_DIR:-$root/.gpu-bench}"
@@ -38,12 +39,14 @@ export LD_LIBRARY_PATH="$work/use-lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 # NVIDIA's ICD sits outside the loader's search path on the device image (device README).
 if [ -z "${VK_ICD_FILENAMES:-}${VK_DRIVER_FILES:-}" ]; then
   for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
-    if [ -f "$icd" ]; then export VK_DRIVER_FILES="$icd"; break; fi
+    # Both names: loaders before 1.3.207 read only VK_ICD_FILENAMES, where the machine's own loader is older.
+    if [ -f "$icd" ]; then export VK_DRIVER_FILES="$icd" VK_ICD_FILENAMES="$icd"; break; fi
   done
 fi
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 export MICON_TFJS_WASM_PATH="$work/wasm/"
-echo "run.sh: Vulkan driver: ${VK_DRIVER_FILES:-${VK_ICD_FILENAMES:-loader default}}; loader: $(ls "$work/use-lib" | tr '\n' ' ')(carried) or the machine's" >&2
+carried="$(ls "$work/use-lib" | tr '\n' ' ')"
+echo "run.sh: Vulkan driver file: ${VK_DRIVER_FILES:-${VK_ICD_FILENAMES:-the loader's default search}}; carried libraries in use: ${carried:-none (the machine has its own)}" >&2
 
 mkdir -p "$out"
 if command -v nvidia-smi >/dev/null; then nvidia-smi >"$out/nvidia-smi.txt" 2>&1 || true; fi
