@@ -46,7 +46,7 @@ fi
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 export MICON_TFJS_WASM_PATH="$work/wasm/"
 carried="$(ls "$work/use-lib" | tr '\n' ' ')"
-echo "run.sh: Vulkan driver file: ${VK_DRIVER_FILES:-${VK_ICD_FILENAMES:-the loader's default search}}; carried libraries in use: ${carried:-none (the machine has its own)}" >&2
+echo "run.sh: Vulkan driver file: ${VK_DRIVER_FILES:-${VK_ICD_FILENAMES:-none set, the loader searches its default folders}}; carried libraries in use: ${carried:-none, the machine has its own}" >&2
 
 mkdir -p "$out"
 if command -v nvidia-smi >/dev/null; then nvidia-smi >"$out/nvidia-smi.txt" 2>&1 || true; fi
