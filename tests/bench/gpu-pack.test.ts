@@ -30,7 +30,9 @@ describe.skipIf(`${process.platform}-${process.arch}` !== 'linux-x64')('scripts/
     expect(summary).toMatch(/cpu +[\d.]+ \(batch 16/);
   });
 
-  it('run.sh says what to do when the pack is missing', async () => {
+  it('run.sh says what to do when the pack is missing; both scripts parse', async () => {
+    // The tests above stop early in each script: `bash -n` reads all of it.
+    for (const script of ['pack.sh', 'run.sh']) await run('bash', ['-n', `scripts/gpu-bench/${script}`]);
     const dir = tmpDir('micon-gpu-run-');
     const err = await run('bash', ['scripts/gpu-bench/run.sh'], { env: { PATH: process.env.PATH, OUT: dir, MICON_GPU_BENCH_DIR: path.join(dir, 'none') } }).catch((e: { code: number; stderr: string }) => e);
     expect(err).toMatchObject({ code: 2, stderr: expect.stringMatching(/node\.xz missing: run scripts\/gpu-bench\/pack\.sh/) });
