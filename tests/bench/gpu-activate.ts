@@ -34,6 +34,9 @@ export async function activateWebGpu(allowSoftware: boolean): Promise<WebGpuActi
     installNavigatorGpu(found.gpu, adapter);
     if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
     tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapter.info as ConstructorParameters<typeof WebGPUBackend>[1]));
+    // As issue-16a's backend.ts does for training (deterministic runs, exact resume): no split-K matmuls
+    // summed with atomics, so the bench times the kernels training uses.
+    tf.env().set('WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL', 0.5);
     if (!(await tf.setBackend('webgpu'))) return { ok: false, info, reason: "tf.setBackend('webgpu') returned false" };
     await tf.ready();
     return { ok: true, info, detail: `@tensorflow/tfjs-backend-webgpu on ${describeAdapter(info)}` };
