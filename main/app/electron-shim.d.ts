@@ -41,6 +41,16 @@ declare module '*electron' {
     on(event: 'will-navigate', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
     on(event: 'will-redirect', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
     on(event: 'will-attach-webview', listener: (event: ElectronEvent) => void): this;
+    on(event: 'render-process-gone', listener: (event: ElectronEvent, details: RenderProcessGoneDetails) => void): this;
+    on(
+      event: 'did-fail-load',
+      listener: (event: ElectronEvent, errorCode: number, errorDescription: string, validatedURL: string, isMainFrame: boolean, frameProcessId: number, frameRoutingId: number) => void,
+    ): this;
+  }
+
+  interface RenderProcessGoneDetails {
+    reason: 'clean-exit' | 'abnormal-exit' | 'killed' | 'crashed' | 'oom' | 'launch-failed' | 'integrity-failure' | 'memory-eviction';
+    exitCode: number;
   }
 
   interface WebPreferences {
@@ -55,6 +65,7 @@ declare module '*electron' {
     webviewTag?: boolean;
     spellcheck?: boolean;
     navigateOnDragDrop?: boolean;
+    backgroundThrottling?: boolean;
     disableBlinkFeatures?: string;
   }
 
@@ -78,6 +89,7 @@ declare module '*electron' {
     restore(): void;
     isMinimized(): boolean;
     isDestroyed(): boolean;
+    destroy(): void;
     setTitle(title: string): void;
     /** 0..1 shows progress; -1 removes the bar; >1 is indeterminate (Electron BrowserWindow.setProgressBar). */
     setProgressBar(progress: number): void;
@@ -87,8 +99,13 @@ declare module '*electron' {
     on(event: 'closed', listener: () => void): this;
   }
 
+  interface CommandLine {
+    appendSwitch(the_switch: string, value?: string): void;
+  }
+
   interface App {
     readonly isPackaged: boolean;
+    readonly commandLine: CommandLine;
     requestSingleInstanceLock(additionalData?: Record<string, unknown>): boolean;
     whenReady(): Promise<void>;
     quit(): void;
@@ -108,9 +125,16 @@ declare module '*electron' {
     readonly sender: WebContents;
   }
 
+  interface IpcMainEvent {
+    readonly senderFrame: WebFrameMain | null;
+    readonly sender: WebContents;
+  }
+
   interface IpcMain {
     handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void;
     removeHandler(channel: string): void;
+    on(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void): this;
+    removeListener(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void): this;
   }
 
   interface IpcRendererEvent {
@@ -119,6 +143,7 @@ declare module '*electron' {
 
   interface IpcRenderer {
     invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+    send(channel: string, ...args: unknown[]): void;
     on(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): this;
     removeListener(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): this;
   }
@@ -189,5 +214,5 @@ declare module '*electron' {
   export const session: { readonly defaultSession: Session };
   export const webContents: typeof WebContents;
   export { BrowserWindow, WebContents };
-  export type { IpcMainInvokeEvent, IpcRendererEvent, BrowserWindowConstructorOptions };
+  export type { IpcMainEvent, IpcMainInvokeEvent, IpcRendererEvent, BrowserWindowConstructorOptions };
 }

@@ -6,6 +6,7 @@ import { featureSetByName, featureSets } from '../embeddings/store.js';
 import { ingestFolder } from '../ingest/ingest.js';
 import { InputError, type ChannelName } from '../types.js';
 import { embedAll, ensureBaselines } from './embed.js';
+import { chooseRemoteTrainer } from './remote-trainer-ipc.js';
 import type { JobFn, JobKind } from './protocol.js';
 import { throwIfCancelled } from './protocol.js';
 
@@ -20,6 +21,7 @@ export const TrainJobParams = z.object({
   batchCompounds: z.number().int().positive().optional(),
   seed: z.number().int().optional(),
   backend: z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']).optional(),
+  /** Accept a software (fallback) WebGPU adapter (`--allow-software-gpu`). */
   allowSoftwareGpu: z.boolean().optional(),
   resume: z.boolean().optional(),
   checkpointEvery: z.number().int().positive().optional(),
@@ -32,7 +34,13 @@ export const TrainJobParams = z.object({
 });
 export type TrainJobParams = z.input<typeof TrainJobParams>;
 
-export const EmbedJobParams = z.object({ db: z.string().min(1) });
+export const EmbedJobParams = z.object({
+  db: z.string().min(1),
+  /** Run only on this ONNX Runtime execution provider (default: the fastest that loads). */
+  executionProvider: z.string().min(1).optional(),
+  /** Let the webgpu provider run on a software adapter. */
+  allowSoftwareGpu: z.boolean().optional(),
+});
 export const EvalJobParams = z.object({ db: z.string().min(1), permutations: z.number().int().min(0).optional() });
 
 function parseParams<T extends z.ZodType>(schema: T, kind: string, p: Record<string, unknown>): z.output<T> {
@@ -88,7 +96,10 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
       }
       throwIfCancelled(ctx.signal);
       const { train } = await import('../ml/train.js');
-      return await train(db, {
+      // In the Electron app the parent relays to its compute window (Chromium's WebGPU).
+      const remote = ctx.remoteTrainer ? await chooseRemoteTrainer(ctx.remoteTrainer, p.backend, p.allowSoftwareGpu ?? false) : {};
+      const result = await train(db, {
+        trainer: remote.trainer,
         model: p.model,
         encoder: p.encoder,
         steps: p.steps,
@@ -110,6 +121,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
           ctx.progress({ stage: 'train', done: t.step, total: t.steps, metrics: { ...terms, loss: train.loss, samplesPerSecond: train.samplesPerSecond }, train });
         },
       });
+      return remote.note ? { ...result, computeWindow: remote.note } : result;
     } finally {
       db.close();
     }
@@ -118,7 +130,8 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
     const p = parseParams(EmbedJobParams, 'embed', raw);
     const db = openProject(p.db);
     try {
-      return await embedAll(db, { signal: ctx.signal, onProgress: ctx.progress, label: p.db });
+      const inference = { executionProviders: p.executionProvider ? [p.executionProvider] : undefined, allowSoftwareGpu: p.allowSoftwareGpu };
+      return await embedAll(db, { signal: ctx.signal, onProgress: ctx.progress, label: p.db, inference });
     } finally {
       db.close();
     }

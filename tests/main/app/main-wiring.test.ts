@@ -28,6 +28,8 @@ const fake = vi.hoisted(() => {
     headers: null as Fn | null,
     errors: [] as [string, string][],
     exitCodes: [] as number[],
+    switches: [] as string[],
+    ipcListeners: new Map<string, Fn>(),
     userData: '',
     appPath: '',
   };
@@ -93,6 +95,7 @@ const fake = vi.hoisted(() => {
       getPath: () => state.userData,
       getAppPath: () => state.appPath,
       getVersion: () => '0.1.0',
+      commandLine: { appendSwitch: (name: string) => state.switches.push(name) },
       on(ev: string, f: Fn) {
         state.appListeners.set(ev, [...(state.appListeners.get(ev) ?? []), f]);
         return electron.app;
@@ -101,6 +104,8 @@ const fake = vi.hoisted(() => {
     ipcMain: {
       handle: (ch: string, f: Fn) => state.ipc.set(ch, f),
       removeHandler: (ch: string) => state.ipc.delete(ch),
+      on: (ch: string, f: Fn) => state.ipcListeners.set(ch, f),
+      removeListener: (ch: string) => state.ipcListeners.delete(ch),
     },
     protocol: {
       registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s),
@@ -176,6 +181,11 @@ describe('main/app/index.ts wiring', () => {
 
     // The window: isolated, sandboxed, no Node, loading the app's own origin.
     const [win] = s.windows;
+    // The hidden compute window is created by the first train job that asks for it, not at start;
+    // its reply channel listens already. Linux Chromium needs the WebGPU switch before ready.
+    expect(s.windows).toHaveLength(1);
+    expect([...s.ipcListeners.keys()]).toEqual(['micon-compute:reply']);
+    expect(s.switches).toEqual(process.platform === 'linux' ? ['enable-unsafe-webgpu'] : []);
     expect(win.opts.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(String((win.opts.webPreferences as { preload: string }).preload)).toMatch(/preload[\\/]index\.cjs$/);
     expect(win.webContents.url).toBe(APP_INDEX_URL);
