@@ -20,7 +20,6 @@ import { createEmbedder, cudaAddonStatus } from '../../main/core/ml/onnx-embed.j
 import type { StepBatch } from '../../main/core/ml/trainer.js';
 import { describeAdapter, findWebGpuAdapter } from '../../main/core/system/webgpu.js';
 import type { BenchOptions } from './args.js';
-import { activateWebGpu } from './gpu-activate.js';
 
 /**
  * Compounds per step: the training job's defaults (TRAIN_DEFAULTS in ml/train.ts; a test holds them
@@ -136,8 +135,13 @@ type Activated = { ok: true; name: string; detail: string } | { ok: false; reaso
 
 async function activate(backend: string, s: GpuBenchSettings): Promise<Activated> {
   if (backend === 'webgpu') {
-    const w = await activateWebGpu(s.allowSoftwareGpu);
-    return w.ok ? { ok: true, name: 'webgpu', detail: w.detail } : { ok: false, reason: w.reason };
+    // Forced: no usable adapter is an error whose message says why (the refused software adapter too).
+    try {
+      const w = await selectBackend('webgpu', { allowSoftwareGpu: s.allowSoftwareGpu });
+      return { ok: true, name: 'webgpu', detail: w.detail };
+    } catch (e) {
+      return { ok: false, reason: (e as Error).message.replace(/^--backend webgpu: /, '') };
+    }
   }
   const choice = await selectBackend(backend as BackendPreference);
   if (choice.name === backend) return { ok: true, name: choice.name, detail: choice.detail };
@@ -225,7 +229,7 @@ async function measureEmbed(ep: string, onnx: Uint8Array, inputs: Float32Array[]
   }
   let embedder;
   try {
-    embedder = await createEmbedder(onnx, { executionProviders: [ep] });
+    embedder = await createEmbedder(onnx, { executionProviders: [ep], allowSoftwareGpu: s.allowSoftwareGpu });
   } catch (e) {
     return { run: { provider: ep, skipped: (e as Error).message } };
   }
