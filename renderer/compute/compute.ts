@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { TrainerServer, type OpenedBackend } from '../../main/core/ml/trainer-server.js';
-import { adapterInfo, describeAdapter, softwareRefusal, type DawnAdapter, type GpuAdapterInfo } from '../../main/core/system/webgpu.js';
+import { adapterInfo, describeAdapter, softwareRefusal, TFJS_WEBGPU_TRAINING_FLAGS, tfjsDeviceDescriptor, type DawnAdapter, type GpuAdapterInfo } from '../../main/core/system/webgpu.js';
 
 /** What the compute preload (or a test's stand-in for Electron's transport) provides. */
 export interface ComputeBridge {
@@ -43,22 +43,11 @@ async function openWebGpu(allowSoftware: boolean): Promise<OpenedBackend> {
     const i = adapter.info;
     const info = adapterInfo({ info: { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter ?? adapter.isFallbackAdapter } } as DawnAdapter);
     if (info.software && !allowSoftware) return { ok: false, reason: softwareRefusal(info) };
-    // The limits tfjs-backend-webgpu's own factory asks for, on the adapter chosen here (its factory
-    // would call requestAdapter again, and the choice would no longer be ours).
-    const l = adapter.limits;
-    const device = await adapter.requestDevice({
-      requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
-      requiredLimits: {
-        maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-        maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
-        maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-        maxBufferSize: l.maxBufferSize,
-        maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
-        maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
-      },
-    });
+    const device = await adapter.requestDevice(tfjsDeviceDescriptor(adapter) as GPUDeviceDescriptor);
     tf.removeBackend('webgpu');
     tf.registerBackend('webgpu', () => new WebGPUBackend(device, i));
+    // The same matmul programs as training in a job process: deterministic runs, exact resume.
+    for (const [k, v] of Object.entries(TFJS_WEBGPU_TRAINING_FLAGS)) tf.env().set(k, v);
     if (!(await tf.setBackend('webgpu'))) return { ok: false, reason: 'tfjs could not start its webgpu backend on this adapter' };
     await tf.ready();
     active = { info, detail: `webgpu on ${describeAdapter(info)} (Chromium, compute window)` };

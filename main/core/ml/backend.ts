@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { explainTfGpuError } from '../system/doctor.js';
-import { describeAdapter, findWebGpuAdapter, type DawnAdapter, type GpuAdapterInfo } from '../system/webgpu.js';
+import { describeAdapter, findWebGpuAdapter, TFJS_WEBGPU_TRAINING_FLAGS, tfjsDeviceDescriptor, type DawnAdapter, type GpuAdapterInfo } from '../system/webgpu.js';
 import { InputError } from '../types.js';
 
 export type BackendPreference = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -163,28 +163,12 @@ async function activateWebGpu(adapter: DawnAdapter): Promise<void> {
   if (!webgpuRegistered) {
     if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
     tf.registerBackend('webgpu', async () => {
-      const l = adapter.limits;
-      // The defaults are far below a real GPU's limits; ask for what the adapter has, as tfjs's own factory does.
-      const device = await adapter.requestDevice({
-        requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
-        requiredLimits: {
-          maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-          maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
-          maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-          maxBufferSize: l.maxBufferSize,
-          maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
-          maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
-        },
-      });
+      const device = await adapter.requestDevice(tfjsDeviceDescriptor(adapter));
       return new WebGPUBackend(device as ConstructorParameters<typeof WebGPUBackend>[0], adapter.info as ConstructorParameters<typeof WebGPUBackend>[1]);
     }, 1);
     webgpuRegistered = true;
   }
-  // tfjs-webgpu splits a matmul's inner dimension across workgroups (summed with atomics, in no fixed
-  // order) when the output is small and K ≥ 2000 — our fingerprint layer. That makes two identical
-  // runs differ (~1e-4 after a few Adam steps) and breaks exact resume; a threshold below one
-  // workgroup keeps every matmul on the tiled program, where each output is one thread's ordered sum.
-  tf.env().set('WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL', 0.5);
+  for (const [k, v] of Object.entries(TFJS_WEBGPU_TRAINING_FLAGS)) tf.env().set(k, v);
   await activate('webgpu');
 }
 

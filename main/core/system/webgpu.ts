@@ -57,6 +57,26 @@ export function describeAdapter(i: GpuAdapterInfo): string {
   return `${name}${extra ? ` (${extra})` : ''}${i.software ? ' [software]' : ''}`;
 }
 
+/**
+ * The device tfjs-backend-webgpu's own factory asks for — the adapter's maxima, far above WebGPU's
+ * defaults — for an adapter we chose (its factory would call requestAdapter again, and the choice would
+ * no longer be ours). Used in job processes (Dawn) and in Electron's compute window (Chromium).
+ */
+export function tfjsDeviceDescriptor(a: { readonly features: ReadonlySet<string>; readonly limits: object }): { requiredFeatures: string[]; requiredLimits: Record<string, number> } {
+  const limits = a.limits as Record<string, number>;
+  const names = ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup'];
+  return { requiredFeatures: a.features.has('timestamp-query') ? ['timestamp-query'] : [], requiredLimits: Object.fromEntries(names.map((k) => [k, limits[k]])) };
+}
+
+/**
+ * tfjs flags for training on webgpu. tfjs-webgpu splits a matmul's inner dimension across workgroups
+ * (summed with atomics, in no fixed order) when the output is small and K ≥ 2000 — MICON's
+ * fingerprint layer — so two identical runs differ (~1e-4 after a few Adam steps) and resume is not
+ * exact; a threshold below one workgroup keeps every matmul on the tiled program, where each output
+ * is one thread's ordered sum.
+ */
+export const TFJS_WEBGPU_TRAINING_FLAGS = { WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL: 0.5 } as const;
+
 /** Why a software adapter is not used (here, and in Electron's compute window, which imports this file). */
 export function softwareRefusal(i: GpuAdapterInfo): string {
   return `refused the software WebGPU adapter ${describeAdapter(i)}: it emulates a GPU on the CPU and trains 6–80× slower than wasm (pass --allow-software-gpu to use it anyway)`;
