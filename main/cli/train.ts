@@ -106,6 +106,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
     emit(!!o.json, r, () =>
       [
         `trained ${r.name} for ${r.steps} steps on ${r.backend} (${r.backendDetail})${r.resumedFrom !== null ? ` (resumed at step ${r.resumedFrom})` : ''} in ${r.seconds.toFixed(1)} s`,
+        ...(r.backendSkipped.length ? [`skipped ${r.backendSkipped.join('; ')}`] : []),
         `loss ${r.lossStart.toFixed(4)} (first tenth) → ${r.lossEnd.toFixed(4)} (last tenth)`,
         `${r.trainCompounds} training compounds; ${r.heldoutCompounds} held out (never seen)${r.inactiveCompounds.length ? `; ${r.inactiveCompounds.length} left out as phenotypically inactive (${r.inactiveCompounds.join(', ')})` : ''}`,
         ...(r.featureSource && r.featureSource !== 'handcrafted' ? [`image side: feature head over ${r.featureSource}`] : []),

@@ -92,6 +92,8 @@ export interface TrainResult {
   backendDetail: string;
   /** Whether that was a real GPU (steps and widths were scaled for one). */
   accelerated: boolean;
+  /** Faster backends that were skipped, each with why ("webgpu: refused the software WebGPU adapter …"). */
+  backendSkipped: string[];
   checkpoint: string;
   loss: number;
   /** Mean total loss over the first and last tenth of the run: shows whether it fell. */
@@ -163,7 +165,7 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
   if (featureSource === name) throw new InputError(`model ${name} cannot train on its own embedding; pick another --features set or name`);
   const ckDir = o.checkpointDir ?? checkpointDirFor(o.projectPath, name);
   const backend = o.trainer
-    ? { name: o.trainer.backend, detail: o.trainer.detail, accelerated: o.trainer.accelerated ?? false }
+    ? { name: o.trainer.backend, detail: o.trainer.detail, accelerated: o.trainer.accelerated ?? false, tried: [] }
     : await selectBackend(o.backend ?? 'tensorflow', { allowSoftwareGpu: o.allowSoftwareGpu });
   const steps = o.steps ?? defaultSteps(encoder, backend);
   const batchCompounds = o.batchCompounds ?? d.batchCompounds;
@@ -290,6 +292,7 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
       backend: backend.name,
       backendDetail: backend.detail,
       accelerated: backend.accelerated,
+      backendSkipped: backend.tried.filter((t) => !t.ok).map((t) => `${t.name}: ${t.error ?? 'failed'}`),
       checkpoint: lastCheckpoint,
       loss: losses.at(-1) ?? NaN,
       lossStart: mean(losses.slice(0, tenth)),

@@ -40,7 +40,7 @@ describe.runIf(process.platform === 'linux')('no WebGPU adapter', () => {
   it('a train job falls back to a CPU backend and says which, in its progress and its result', async () => {
     const db = copyProject(project, 'job');
     const seen: Progress[] = [];
-    const r = await runJob<{ backend: string; backendDetail: string; accelerated: boolean; steps: number }>(
+    const r = await runJob<{ backend: string; backendDetail: string; accelerated: boolean; backendSkipped: string[]; steps: number }>(
       'train',
       { db, model: 'micon', encoder: 'features', steps: 2, batchCompounds: 8, checkpointDir: path.join(dir, 'ck') },
       (p) => seen.push(p),
@@ -48,6 +48,7 @@ describe.runIf(process.platform === 'linux')('no WebGPU adapter', () => {
     expect(r.steps).toBe(2);
     expect(r.backend).not.toBe('webgpu');
     expect(r.accelerated).toBe(false);
+    expect(r.backendSkipped).toContainEqual(expect.stringMatching(/^webgpu: no WebGPU adapter/));
     expect(r.backendDetail).toMatch(r.backend === 'wasm' ? /tfjs-backend-wasm .*SIMD/ : /./);
     const last = seen.filter((p) => p.train).at(-1)!.train!;
     expect(last).toMatchObject({ backend: r.backend, device: r.backendDetail, step: 2 });

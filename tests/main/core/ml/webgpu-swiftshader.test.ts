@@ -159,6 +159,7 @@ describe.runIf(linux)('webgpu training on a software adapter (SwiftShader)', () 
     const straight = await run('straight', { steps: K });
     expect(straight.r).toMatchObject({ backend: 'webgpu', accelerated: false, steps: K });
     expect(straight.r.backendDetail).toMatch(/SwiftShader.*software adapter/);
+    expect(straight.r.backendSkipped).toEqual([]);
     expect(straight.progress.at(-1)).toMatchObject({ backend: 'webgpu', step: K });
     expect(straight.progress.at(-1)!.device).toMatch(/SwiftShader/);
     expect(straight.last.meta.losses).toHaveLength(K);
