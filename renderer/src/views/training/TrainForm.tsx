@@ -131,18 +131,19 @@ export function TrainForm({ models, runs, sets, busy, onError }: Props) {
         </label>
         <label className="field">
           Backend
-          <select value={backend} onChange={(e) => setBackend(e.target.value as typeof backend)}>
-            <option value="">best available (CUDA, GPU, native, wasm)</option>
+          <select value={backend} onChange={(e) => setBackend(e.target.value as typeof backend)} title="best available: CUDA (if it really sees a GPU), then WebGPU on a real GPU, native CPU, wasm, cpu">
+            <option value="">best available</option>
             <option value="tensorflow">tensorflow (tfjs-node / CUDA)</option>
             <option value="webgpu">webgpu (any GPU: Vulkan, Metal, D3D12)</option>
             <option value="wasm">wasm (SIMD)</option>
             <option value="cpu">cpu (slow)</option>
           </select>
         </label>
-        <label className="field" title="SwiftShader, lavapipe or WARP emulate a GPU on the CPU and train far slower than wasm; refused unless allowed here">
-          <span>
-            <input type="checkbox" data-testid="train-software-gpu" checked={softwareGpu} disabled={backend !== 'webgpu'} onChange={(e) => setSoftwareGpu(e.target.checked)} /> allow a
-            software GPU
+        <label className="field" title="SwiftShader, lavapipe or WARP emulate a GPU on the CPU and train far slower than wasm: refused unless allowed here">
+          Software GPU
+          <span className="check">
+            <input type="checkbox" data-testid="train-software-gpu" checked={softwareGpu} disabled={backend !== 'webgpu'} onChange={(e) => setSoftwareGpu(e.target.checked)} />
+            allow (slow)
           </span>
         </label>
         <label className="field">
