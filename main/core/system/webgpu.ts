@@ -1,6 +1,6 @@
 // Finds a WebGPU adapter for this process through the `webgpu` package (Dawn's Node bindings: Vulkan
 // on Linux, Metal on macOS, D3D12 on Windows; binaries ship in the npm tarball). Dawn hands out
-// software adapters (SwiftShader, lavapipe, WARP) from a plain requestAdapter(); they are 6–80× slower
+// software adapters (SwiftShader, lavapipe, WARP) from a plain requestAdapter(); they are 6–120× slower
 // than wasm, so they are refused unless the user asks for them, and every refusal says why.
 // Training (ml/backend.ts) and inference (ml/onnx-embed.ts) both ask here, so they agree.
 
