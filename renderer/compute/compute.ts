@@ -54,7 +54,7 @@ async function openWebGpu(allowSoftware: boolean): Promise<OpenedBackend> {
   }
   // A page already running on a software adapter still refuses a job that did not allow one.
   if (active.info.software && !allowSoftware) return { ok: false, reason: softwareRefusal(active.info) };
-  return { ok: true, backend: 'webgpu', detail: active.detail };
+  return { ok: true, backend: 'webgpu', detail: active.detail, accelerated: !active.info.software };
 }
 
 const bridge = window.miconCompute;

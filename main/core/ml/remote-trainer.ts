@@ -12,6 +12,7 @@ export class RemoteTrainer implements Trainer {
     private readonly send: TrainerTransport,
     readonly backend: string,
     readonly detail: string,
+    readonly accelerated = false,
   ) {}
 
   /**
@@ -20,7 +21,7 @@ export class RemoteTrainer implements Trainer {
    */
   static async open(send: TrainerTransport, opts: { allowSoftware?: boolean } = {}): Promise<RemoteTrainer> {
     const v = OpenValue.parse(await send({ method: 'open', allowSoftware: opts.allowSoftware ?? false }));
-    return new RemoteTrainer(send, v.backend, v.detail);
+    return new RemoteTrainer(send, v.backend, v.detail, v.accelerated ?? false);
   }
 
   async init(config: MiconConfig, start?: TrainerStart): Promise<void> {

@@ -51,7 +51,7 @@ export const TrainerReply = z.discriminatedUnion('ok', [
 export type TrainerReply = z.infer<typeof TrainerReply>;
 
 /** What each method answers with. */
-export const OpenValue = z.object({ backend: z.string(), detail: z.string() });
+export const OpenValue = z.object({ backend: z.string(), detail: z.string(), accelerated: z.boolean().optional() });
 // Any number, NaN and ±Infinity included (z.number() refuses them): a diverging loss must reach
 // train.ts, which names the step and the last good checkpoint.
 const AnyNumber = z.custom<number>((v) => typeof v === 'number', 'expected a number');

@@ -8,7 +8,8 @@ import { LocalTrainer } from './local-trainer.js';
 import { errorReply, TrainerRequest, type TrainerReply } from './trainer-protocol.js';
 
 /** What a compute side found: a backend it activated, or why it will not train. */
-export type OpenedBackend = { ok: true; backend: string; detail: string } | { ok: false; reason: string };
+/** `accelerated`: a real GPU (not a software adapter), so train() scales default steps and widths for one. */
+export type OpenedBackend = { ok: true; backend: string; detail: string; accelerated?: boolean } | { ok: false; reason: string };
 
 export class TrainerServer {
   private readonly trainers = new Map<string, LocalTrainer>();
@@ -43,7 +44,7 @@ export class TrainerServer {
         const b = await this.openBackend(c.allowSoftware);
         if (!b.ok) return errorReply(req, b.reason, true);
         this.trainers.set(req.jobId, new LocalTrainer(b.backend, b.detail));
-        return ok({ backend: b.backend, detail: b.detail });
+        return ok({ backend: b.backend, detail: b.detail, ...(b.accelerated !== undefined ? { accelerated: b.accelerated } : {}) });
       }
       if (c.method === 'dispose') {
         await this.drop(req.jobId);

@@ -28,6 +28,8 @@ describe('trainer protocol', () => {
     const relay = { call: (r: TrainerRequest) => server.handle(r) };
     const t = await RemoteTrainer.open(relayTransport(relay, 'a'));
     expect([t.backend, t.detail]).toEqual(['wasm', 'wasm here']);
+    // A far side that does not say it is a real GPU is not one (train() keeps CPU-sized defaults).
+    expect(t.accelerated).toBe(false);
     await expect(t.snapshot()).rejects.toThrow(/trainer used before init\(\)/);
     // Opening for another job frees the first job's model (no leak across jobs)…
     await RemoteTrainer.open(relayTransport(relay, 'b'));
@@ -38,6 +40,18 @@ describe('trainer protocol', () => {
     const refused = RemoteTrainer.open(relayTransport(relay, 'c'));
     await expect(refused).rejects.toBeInstanceOf(TrainerRefused);
     await expect(refused).rejects.toThrow('no adapter');
+    expect(server.live).toBe(0);
+  });
+
+  it("open carries whether the compute side's adapter is a real GPU, so train() scales for it", async () => {
+    await selectBackend('wasm', { skipNative: true });
+    let accelerated = true;
+    const server = new TrainerServer(async () => ({ ok: true, backend: 'webgpu', detail: 'webgpu on a GPU', accelerated }));
+    const relay = { call: (r: TrainerRequest) => server.handle(r) };
+    expect((await RemoteTrainer.open(relayTransport(relay, 'g'))).accelerated).toBe(true);
+    accelerated = false;
+    expect((await RemoteTrainer.open(relayTransport(relay, 's'))).accelerated).toBe(false);
+    await (await RemoteTrainer.open(relayTransport(relay, 'x'))).dispose();
     expect(server.live).toBe(0);
   });
 });
