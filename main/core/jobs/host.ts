@@ -76,7 +76,9 @@ export function runJob<R = unknown>(kind: JobKind, params: Record<string, unknow
         relay
           .call(req.data)
           .catch((e: unknown) => errorReply(req.data, `the compute side failed: ${e instanceof Error ? e.message : String(e)}`))
-          .then((reply) => child.connected && child.send(reply));
+          // A job process killed meanwhile makes this write fail (EPIPE); with a callback that is not
+          // the child's 'error' event, so its 'exit' settles the job and names the signal.
+          .then((reply) => child.connected && child.send(reply, () => undefined));
         return;
       }
       const parsed = FromJob.safeParse(raw);
