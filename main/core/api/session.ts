@@ -38,19 +38,11 @@ export class ProjectSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** Open an existing project file. Refuses anything that is not a MICON project. */
+  /** Open an existing project file. Refuses anything that is not a MICON project (openProject inspects it first). */
   open(file: string): void {
     const abs = path.resolve(file);
     if (!fs.existsSync(abs)) throw new InputError(`${abs}: no such project file`);
     if (!fs.statSync(abs).isFile()) throw new InputError(`${abs}: is a folder, not a project file (${PROJECT_EXT})`);
-    const head = Buffer.alloc(16);
-    const fd = fs.openSync(abs, 'r');
-    try {
-      fs.readSync(fd, head, 0, 16, 0);
-    } finally {
-      fs.closeSync(fd);
-    }
-    if (head.toString('latin1') !== 'SQLite format 3\0') throw new InputError(`${abs}: not a MICON project (not an SQLite database)`);
     this.switchTo(abs);
   }
 

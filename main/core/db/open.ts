@@ -1,9 +1,12 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { InputError } from '../types.js';
+import { inspectProjectFile } from './inspect.js';
 import { migrations } from './migrations/index.js';
+import { Database } from './sqlite.js';
 
-export type DB = Database.Database;
+export type DB = BetterSqlite3.Database;
 
 export interface OpenOptions {
   readonly?: boolean;
@@ -11,13 +14,21 @@ export interface OpenOptions {
   nativeBinding?: string;
 }
 
-/** Open (or create) a project file: WAL, foreign keys on, migrations applied in order. */
+/**
+ * Open (or create) a project file: WAL, foreign keys on, migrations applied in order. An existing file
+ * is classified first (inspect.ts) and refused, untouched, unless it is a MICON project or empty.
+ */
 export function openProject(file: string, opts: OpenOptions = {}): DB {
-  if (!opts.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file, {
+  const abs = path.resolve(file);
+  const nativeBinding = opts.nativeBinding ?? process.env.MICON_SQLITE_BINDING;
+  const st = fs.statSync(abs, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new InputError(`${abs}: is a folder, not a project file (.micon)`);
+  if (st) inspectProjectFile(abs, { nativeBinding });
+  if (!opts.readonly) fs.mkdirSync(path.dirname(abs), { recursive: true });
+  const db = new Database(abs, {
     readonly: opts.readonly ?? false,
     fileMustExist: opts.readonly ?? false,
-    nativeBinding: opts.nativeBinding ?? process.env.MICON_SQLITE_BINDING,
+    nativeBinding,
   });
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
