@@ -66,7 +66,7 @@ async function start(): Promise<void> {
   process.env.MICON_SQLITE_BINDING = binding.file;
 
   try {
-    db = openProject(projectPath, { nativeBinding: binding.file });
+    db = openProject(projectPath, { nativeBinding: binding.file, readOnlyFallback: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (isAbiMismatch(e)) {
@@ -79,7 +79,7 @@ async function start(): Promise<void> {
   }
   recordRecent(userData, projectPath);
 
-  session = new ProjectSession(db, projectPath, { nativeBinding: binding.file }, true);
+  session = new ProjectSession(db, projectPath, { nativeBinding: binding.file, readOnlyFallback: true }, true);
   session.onChange((file) => {
     recordRecent(userData, file);
     win?.setTitle(`MICON Studio — ${path.basename(file)}`);

@@ -6,6 +6,7 @@ import { importProfiles } from '../core/embeddings/import-profiles.js';
 import type { TableFormat } from '../core/embeddings/profile-table.js';
 import { InputError } from '../core/types.js';
 import { emit, formatProblems } from './output.js';
+import { openCliProject } from './project.js';
 
 export interface ImportProfilesCliOptions {
   db: string;
@@ -63,7 +64,7 @@ export async function runImportProfiles(file: string, o: ImportProfilesCliOption
 
 export async function runExport(o: { db: string; out: string; format?: TableFormat; features?: string; raw?: boolean; normalized?: boolean; json?: boolean }): Promise<void> {
   if (!fs.existsSync(o.db)) throw new InputError(`${o.db}: no such project file`);
-  const db = openProject(o.db);
+  const db = openCliProject(o.db, { readOnlyOk: true });
   try {
     const profile: ProfileKind = o.raw ? 'raw' : 'normalized';
     const r = await exportProfiles(db, o.out, { format: o.format, features: o.features, profile });

@@ -2,18 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProjectSession } from '../core/api/session.js';
-import { openProject } from '../core/db/open.js';
+import { openCliProject } from './project.js';
 import { startServer } from '../server/server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export async function runServe(o: { db: string; port: string }): Promise<void> {
-  const db = openProject(o.db);
+  const db = openCliProject(o.db, { readOnlyOk: true });
   const rendererDir = path.join(root, 'out', 'renderer');
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     process.stderr.write('micon serve: the UI is not built yet; run `npm run build:renderer` (npm start does it for you)\n');
   }
-  const session = new ProjectSession(db, o.db, {}, true);
+  const session = new ProjectSession(db, o.db, { readOnlyFallback: true }, true);
   const server = await startServer({
     db,
     session,

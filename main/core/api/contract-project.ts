@@ -11,6 +11,8 @@ export const ProjectInfo = z.object({
   /** Which shell is serving the UI, and why (e.g. browser mode because no Electron binary). */
   transport: z.enum(['electron', 'browser']),
   transportNote: z.string().nullable(),
+  /** Why the project is open read-only (a newer schema, a read-only file or folder); null when writable. */
+  readOnly: z.string().nullable(),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
 

@@ -1,4 +1,4 @@
-import { schemaVersion } from '../db/open.js';
+import { readOnlyReason, schemaVersion } from '../db/open.js';
 import { browseFolder } from '../files/browse.js';
 import { previewProfileTable } from '../embeddings/import-profiles-preview.js';
 import { previewIngest } from '../ingest/preview.js';
@@ -21,6 +21,7 @@ export function projectHandlers(session: ProjectSession, ctx: HandlerContext): H
       compounds: count('SELECT COUNT(*) n FROM compounds WHERE is_control = 0'),
       transport: ctx.transport,
       transportNote: ctx.transportNote,
+      readOnly: readOnlyReason(db),
     };
   };
   // Switching projects under a running job would leave the job writing to a file the UI no longer shows.

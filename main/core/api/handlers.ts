@@ -1,7 +1,8 @@
 // Every request of the API contract, implemented once for both transports. Each area's handlers
 // live in handlers-<area>.ts next to its contract-<area>.ts; this file joins them.
 import type { DB } from '../db/open.js';
-import { schemaVersion } from '../db/open.js';
+import { readOnlyReason, schemaVersion } from '../db/open.js';
+import { InputError } from '../types.js';
 import type { JobManager } from '../jobs/manager.js';
 import type { Handlers } from './contract.js';
 import { compoundHandlers } from './handlers-compounds.js';
@@ -32,13 +33,39 @@ export function sessionOf(ctx: HandlerContext): ProjectSession {
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const session = sessionOf(ctx);
-  return {
+  return refuseWritesWhenReadOnly(session, {
     ...projectHandlers(session, ctx),
     ...plateHandlers(session),
     ...compoundHandlers(session),
     ...searchHandlers(session),
     ...jobHandlers(session, ctx.jobs ?? null),
+  });
+}
+
+/**
+ * A project opened read-only (newer schema, read-only file or folder) still serves every view; a request
+ * that would write gets the reason as a user error instead of SQLite's "attempt to write a readonly
+ * database" as a server failure.
+ */
+function refuseWritesWhenReadOnly(session: ProjectSession, handlers: Handlers): Handlers {
+  const translate = (name: string, e: unknown): unknown => {
+    const why = readOnlyReason(session.db);
+    if (!why || !String((e as { code?: unknown })?.code ?? '').startsWith('SQLITE_READONLY')) return e;
+    return new InputError(`${session.path} is open read-only (${why}); ${name} would change it`);
   };
+  const wrapped = Object.entries(handlers).map(([name, fn]) => {
+    const run = fn as (req: unknown) => unknown;
+    const guarded = (req: unknown) => {
+      try {
+        const r = run(req);
+        return r instanceof Promise ? r.catch((e: unknown) => Promise.reject(translate(name, e))) : r;
+      } catch (e) {
+        throw translate(name, e);
+      }
+    };
+    return [name, guarded];
+  });
+  return Object.fromEntries(wrapped) as Handlers;
 }
 
 export { schemaVersion };

@@ -2,14 +2,20 @@ import type BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../types.js';
-import { inspectProjectFile } from './inspect.js';
+import { inspectProjectFile, latestSchema, type ProjectFileKind } from './inspect.js';
 import { migrations } from './migrations/index.js';
 import { Database } from './sqlite.js';
 
 export type DB = BetterSqlite3.Database;
 
 export interface OpenOptions {
+  /** Read only: no migration, nothing written. */
   readonly?: boolean;
+  /**
+   * Where the project cannot be written (made by a newer MICON Studio), open it read-only instead of
+   * refusing; `readOnlyReason(db)` says why. For callers that can do their work reading.
+   */
+  readOnlyFallback?: boolean;
   /** Path to a better_sqlite3.node built for the running runtime (Electron's ABI differs from Node's). */
   nativeBinding?: string;
 }
@@ -23,19 +29,41 @@ export function openProject(file: string, opts: OpenOptions = {}): DB {
   const nativeBinding = opts.nativeBinding ?? process.env.MICON_SQLITE_BINDING;
   const st = fs.statSync(abs, { throwIfNoEntry: false });
   if (st?.isDirectory()) throw new InputError(`${abs}: is a folder, not a project file (.micon)`);
-  if (st) inspectProjectFile(abs, { nativeBinding });
-  if (!opts.readonly) fs.mkdirSync(path.dirname(abs), { recursive: true });
-  const db = new Database(abs, {
-    readonly: opts.readonly ?? false,
-    fileMustExist: opts.readonly ?? false,
-    nativeBinding,
-  });
+  if (!st && opts.readonly) throw new InputError(`${abs}: no such project file`);
+  const kind = st ? inspectProjectFile(abs, { nativeBinding }) : null;
+  if (opts.readonly && kind?.kind === 'empty') throw new InputError(`${abs}: not a MICON project yet (an empty file)`);
+  const why = kind ? cannotWrite(kind) : null;
+  if (opts.readonly || why) {
+    if (why && !opts.readonly && !opts.readOnlyFallback) throw new InputError(`${abs}: ${why}; this version cannot write to it`);
+    const db = new Database(abs, { readonly: true, fileMustExist: true, nativeBinding });
+    readOnly.set(db, why ?? 'opened read-only');
+    db.pragma('foreign_keys = ON');
+    return db;
+  }
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  const db = new Database(abs, { nativeBinding });
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  if (!opts.readonly) migrate(db);
+  migrate(db);
   return db;
+}
+
+const readOnly = new WeakMap<DB, string>();
+
+/** Why a connection from openProject is read-only (null when it can write). */
+export function readOnlyReason(db: DB): string | null {
+  return readOnly.get(db) ?? (db.readonly ? 'opened read-only' : null);
+}
+
+/** What keeps this build from writing to an existing project, if anything. */
+function cannotWrite(kind: ProjectFileKind): string | null {
+  if (kind.kind !== 'micon' || !kind.unknown.length) return null;
+  const latest = latestSchema();
+  return kind.version > latest
+    ? `made by a newer MICON Studio (schema ${kind.version} > ${latest})`
+    : `made by another MICON Studio build (schema migrations ${kind.unknown.join(', ')} are unknown to this one, whose latest is ${latest})`;
 }
 
 export function migrate(db: DB): number {

@@ -5,12 +5,40 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../../../main/core/db/migrations/index.js';
+import { openProject } from '../../../main/core/db/open.js';
+import { importProfiles } from '../../../main/core/embeddings/import-profiles.js';
+import { REALDATA } from '../../helpers/realdata.js';
 import { tmpDir } from '../../helpers/tmp-dir.js';
 
 const dir = tmpDir('micon-cli-file-');
 const root = path.resolve(__dirname, '../../..');
 const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+
+const LINCS = path.join(REALDATA, 'lincs-a549-SQ00015054/SQ00015054_normalized_feature_select.csv.gz');
+const latest = migrations.at(-1)!.id;
+
+/** A real project: the LINCS A549 plate's profiles (CellProfiler features, 380 wells), imported with --create-plates. */
+let lincs = '';
+let compound = '';
+beforeAll(async () => {
+  lincs = path.join(dir, 'lincs.micon');
+  const db = openProject(lincs);
+  await importProfiles(db, LINCS, { createPlates: true });
+  compound = db.prepare("SELECT c.compound_id FROM compounds c JOIN wells w ON w.compound_id = c.id WHERE c.is_control = 0 GROUP BY c.id HAVING COUNT(*) >= 2 ORDER BY c.compound_id LIMIT 1").pluck().get() as string;
+  db.close();
+}, 120_000);
+
+/** A copy of the real project as a later build would leave it (one more migration and its table). */
+function newerCopy(name: string): string {
+  const f = path.join(dir, name);
+  fs.copyFileSync(lincs, f);
+  const db = new Database(f);
+  db.exec(`CREATE TABLE plate_notes (plate_id INTEGER, note TEXT); INSERT INTO schema_migrations VALUES (${latest + 5}, 'plate_notes', '2027-01-01T00:00:00Z')`);
+  db.close();
+  return f;
+}
 
 function micon(args: string[], opts: { uid?: number } = {}) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'main/cli.ts'), ...args], {
@@ -44,4 +72,27 @@ describe('micon --db with a file that is not a MICON project', () => {
     expect(sha(f)).toBe(before);
     expect(fs.readdirSync(dir).filter((n) => n.startsWith('other.sqlite'))).toEqual(['other.sqlite']);
   }, 60_000);
+});
+
+describe('micon --db with a project made by a newer MICON Studio', () => {
+  it('ingest refuses naming both schema versions; query and export read it, saying it is read-only; the file is unchanged', () => {
+    const f = newerCopy('newer.micon');
+    const before = sha(f);
+    const folder = path.join(REALDATA, 'images-bbbc022-ixm-hoechst/20585');
+    expectUserError(micon(['ingest', folder, '--db', f]), new RegExp(`made by a newer MICON Studio \\(schema ${latest + 5} > ${latest}\\)`));
+    const q = micon(['query', '--db', f, '--compound', compound, '--k', '3', '--json']);
+    expect(q.status, q.stderr).toBe(0);
+    expect(q.stderr).toMatch(/read-only.*made by a newer MICON Studio/);
+    const r = JSON.parse(q.stdout) as { results: unknown[] };
+    expect(r.results).toHaveLength(3);
+    const out = path.join(dir, 'newer-export.csv');
+    const x = micon(['export', '--db', f, '--out', out, '--json']);
+    expect(x.status, x.stderr).toBe(0);
+    const wells = (JSON.parse(x.stdout) as { wells: number }).wells;
+    expect(wells).toBeGreaterThan(300);
+    const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toMatch(/Metadata_Plate,Metadata_Well/);
+    expect(lines).toHaveLength(wells + 1);
+    expect(sha(f)).toBe(before);
+  }, 120_000);
 });
