@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../types.js';
-import { inspectProjectFile, latestSchema, type ProjectFileKind } from './inspect.js';
+import { inspectProjectFile, isWalFile, latestSchema, openImmutable, sidecar, writable, type ProjectFileKind } from './inspect.js';
 import { migrations } from './migrations/index.js';
 import { Database } from './sqlite.js';
 
@@ -12,7 +12,7 @@ export interface OpenOptions {
   /** Read only: no migration, nothing written. */
   readonly?: boolean;
   /**
-   * Where the project cannot be written (made by a newer MICON Studio), open it read-only instead of
+   * Where the project cannot be written (made by a newer MICON Studio, a read-only file or folder), open it read-only instead of
    * refusing; `readOnlyReason(db)` says why. For callers that can do their work reading.
    */
   readOnlyFallback?: boolean;
@@ -32,16 +32,22 @@ export function openProject(file: string, opts: OpenOptions = {}): DB {
   if (!st && opts.readonly) throw new InputError(`${abs}: no such project file`);
   const kind = st ? inspectProjectFile(abs, { nativeBinding }) : null;
   if (opts.readonly && kind?.kind === 'empty') throw new InputError(`${abs}: not a MICON project yet (an empty file)`);
-  const why = kind ? cannotWrite(kind) : null;
+  const why = kind ? cannotWrite(kind, abs) : null;
+  if (kind?.kind === 'empty' && why) throw new InputError(`${abs}: not a MICON project yet (an empty file), and ${why}`);
   if (opts.readonly || why) {
-    if (why && !opts.readonly && !opts.readOnlyFallback) throw new InputError(`${abs}: ${why}; this version cannot write to it`);
-    const db = new Database(abs, { readonly: true, fileMustExist: true, nativeBinding });
+    if (why && !opts.readonly && !opts.readOnlyFallback) throw new InputError(`${abs}: ${why}; ${kind?.kind === 'micon' && kind.unknown.length ? 'this version cannot write to it' : 'it can only be read (query, export, the app\'s views)'}`);
+    const db = openReadOnly(abs, nativeBinding);
     readOnly.set(db, why ?? 'opened read-only');
     db.pragma('foreign_keys = ON');
     return db;
   }
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  const db = new Database(abs, { nativeBinding });
+  let db: DB;
+  try {
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    db = new Database(abs, { nativeBinding });
+  } catch (e) {
+    throw new InputError(`${abs}: cannot create a project here (${(e as Error).message})`);
+  }
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
@@ -57,8 +63,22 @@ export function readOnlyReason(db: DB): string | null {
   return readOnly.get(db) ?? (db.readonly ? 'opened read-only' : null);
 }
 
+/**
+ * A read-only connection. A WAL-mode project whose folder cannot hold the -shm file is opened immutable
+ * (nothing else can be writing to it there).
+ */
+function openReadOnly(abs: string, nativeBinding: string | undefined): DB {
+  const noShm = !fs.existsSync(sidecar(abs, '-shm')) && !writable(path.dirname(abs));
+  if (noShm && isWalFile(abs)) return openImmutable(abs, nativeBinding);
+  return new Database(abs, { readonly: true, fileMustExist: true, nativeBinding });
+}
+
 /** What keeps this build from writing to an existing project, if anything. */
-function cannotWrite(kind: ProjectFileKind): string | null {
+function cannotWrite(kind: ProjectFileKind, abs: string): string | null {
+  if (!writable(abs)) return 'the file is read-only';
+  // WAL needs -wal and -shm next to the file; a folder that cannot take them makes the project read-only.
+  const dir = path.dirname(abs);
+  if (!writable(dir) && !(writable(sidecar(abs, '-wal')) && writable(sidecar(abs, '-shm')))) return `its folder ${dir} is read-only`;
   if (kind.kind !== 'micon' || !kind.unknown.length) return null;
   const latest = latestSchema();
   return kind.version > latest

@@ -1,7 +1,7 @@
 // The CLI on files that are not (writable, current) MICON projects: a clear message naming the file on
 // stderr, exit 2, never a stack trace, and the file left as it was.
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -50,6 +50,41 @@ function micon(args: string[], opts: { uid?: number } = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `micon serve` on a project, and a caller for its API (token from the printed URL). */
+async function serveAs(file: string, user: { uid?: number }) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main/cli.ts'), 'serve', '--db', file, '--port', '0'], {
+    cwd: root,
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(user.uid !== undefined ? { uid: user.uid, gid: user.uid } : {}),
+  });
+  let out = '';
+  const m = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d;
+      const hit = /open: (http:\/\/127\.0\.0\.1:\d+\/)#token=(\S+)/.exec(out);
+      if (hit) resolve(hit);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`serve exited (${code}): ${out}`)));
+  });
+  const [, base, token] = m;
+  return {
+    out: () => out,
+    call: async (name: string, body: unknown) => {
+      const res = await fetch(`${base}api/${name}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as unknown };
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
 /** A user error: exit 2, one `micon:` message, no stack frames. */
 function expectUserError(r: ReturnType<typeof micon>, ...patterns: RegExp[]): void {
   expect(r.status, r.stderr).toBe(2);
@@ -94,5 +129,57 @@ describe('micon --db with a project made by a newer MICON Studio', () => {
     expect(lines[0]).toMatch(/Metadata_Plate,Metadata_Well/);
     expect(lines).toHaveLength(wells + 1);
     expect(sha(f)).toBe(before);
+  }, 120_000);
+});
+
+describe('micon --db with a project in a read-only file and folder (an archive, a share)', () => {
+  // Root writes through file modes, so as root the commands run as nobody: what a lab user would be.
+  const asUser = process.getuid?.() === 0 ? { uid: 65534 } : {};
+
+  it('query, export and serve\'s views work, saying it is read-only; ingest and embed are refused clearly; nothing is written', async () => {
+    fs.chmodSync(dir, 0o755);
+    const archive = path.join(dir, 'archive');
+    fs.mkdirSync(archive);
+    const f = path.join(archive, 'screen.micon');
+    fs.copyFileSync(lincs, f);
+    const outDir = path.join(dir, 'exports');
+    fs.mkdirSync(outDir, { mode: 0o777 });
+    fs.chmodSync(outDir, 0o777);
+    fs.chmodSync(f, 0o444);
+    fs.chmodSync(archive, 0o555);
+    const before = sha(f);
+    try {
+      const q = micon(['query', '--db', f, '--compound', compound, '--k', '3', '--json'], asUser);
+      expect(q.status, q.stderr).toBe(0);
+      expect(q.stderr).toMatch(/read-only/);
+      expect((JSON.parse(q.stdout) as { results: unknown[] }).results).toHaveLength(3);
+      const out = path.join(outDir, 'profiles.csv');
+      const x = micon(['export', '--db', f, '--out', out, '--json'], asUser);
+      expect(x.status, x.stderr).toBe(0);
+      expect((JSON.parse(x.stdout) as { wells: number }).wells).toBeGreaterThan(300);
+      expectUserError(micon(['embed', '--db', f], asUser), /read-only/, new RegExp(f.replace(/[.]/g, '\\.')));
+      expectUserError(micon(['ingest', path.join(REALDATA, 'images-bbbc022-ixm-hoechst/20585'), '--db', f], asUser), /read-only/);
+      // The app's views, through browser mode: the header says read-only; plates, search and a write.
+      const api = await serveAs(f, asUser);
+      try {
+        const info = (await api.call('project.info', {})) as { body: { result: { readOnly: string | null; plates: number } } };
+        expect(info.body.result.readOnly).toMatch(/read-only/);
+        expect(info.body.result.plates).toBe(1);
+        const plates = await api.call('plates.list', {});
+        expect(plates.status).toBe(200);
+        const hits = (await api.call('search.query', { query: { kind: 'compound', compound }, k: 3 })) as { status: number; body: { result: { results: unknown[] } } };
+        expect(hits.status).toBe(200);
+        expect(hits.body.result.results).toHaveLength(3);
+        const split = (await api.call('split.create', { holdoutFraction: 0.25 })) as { status: number; body: { error: string } };
+        expect(split.status).toBe(400);
+        expect(split.body.error).toMatch(/open read-only \(.*read-only\); split\.create would change it/);
+      } finally {
+        await api.stop();
+      }
+      expect(sha(f)).toBe(before);
+      expect(fs.readdirSync(archive)).toEqual(['screen.micon']);
+    } finally {
+      fs.chmodSync(archive, 0o755);
+    }
   }, 120_000);
 });
