@@ -86,19 +86,34 @@ function cannotWrite(kind: ProjectFileKind, abs: string): string | null {
     : `made by another MICON Studio build (schema migrations ${kind.unknown.join(', ')} are unknown to this one, whose latest is ${latest})`;
 }
 
+/**
+ * Apply the migrations this project lacks. The check and the migrations run inside one BEGIN IMMEDIATE
+ * transaction, so two processes opening the same new (or older) project at once cannot both decide to
+ * create the same tables: the second waits for the write lock (busy timeout), then finds nothing to do.
+ * A project that is up to date is only read, so opening it never waits for another process's writes.
+ */
 export function migrate(db: DB): number {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const done = new Set((db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id));
-  let applied = 0;
-  for (const m of migrations) {
-    if (done.has(m.id)) continue;
-    db.transaction(() => {
+  const missing = () => {
+    const has = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").pluck().get() as number;
+    const done = new Set(has ? (db.prepare('SELECT id FROM schema_migrations').pluck().all() as number[]) : []);
+    return migrations.filter((m) => !done.has(m.id));
+  };
+  if (!missing().length) return 0;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const todo = missing();
+    const record = db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)');
+    for (const m of todo) {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, new Date().toISOString());
-    })();
-    applied++;
+      record.run(m.id, m.name, new Date().toISOString());
+    }
+    db.exec('COMMIT');
+    return todo.length;
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
   }
-  return applied;
 }
 
 export function schemaVersion(db: DB): number {
