@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { openProject } from '../core/db/open.js';
 import { ingestFolder, type IngestSummary } from '../core/ingest/ingest.js';
 import { parseChannelOption } from '../core/plates/channels.js';
 import { InputError } from '../core/types.js';
 import { emit, formatProblems } from './output.js';
+import { openCliProject } from './project.js';
 
 export interface IngestCliOptions {
   db: string;
@@ -22,7 +22,7 @@ export async function runIngest(folder: string, o: IngestCliOptions): Promise<In
   for (const [flag, f] of [['--platemap', o.platemap], ['--plate-meta', o.plateMeta]] as const) {
     if (f && !fs.existsSync(f)) throw new InputError(`${flag} ${f}: no such file`);
   }
-  const db = openProject(o.db);
+  const db = openCliProject(o.db, { create: true });
   try {
     const tty = !o.json && process.stderr.isTTY;
     const s = await ingestFolder(db, folder, {

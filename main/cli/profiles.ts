@@ -1,6 +1,5 @@
 // `micon import-profiles` and `micon export`: profiles in and out, pycytominer-style.
 import fs from 'node:fs';
-import { openProject } from '../core/db/open.js';
 import { exportProfiles, type ProfileKind } from '../core/embeddings/export-profiles.js';
 import { importProfiles } from '../core/embeddings/import-profiles.js';
 import type { TableFormat } from '../core/embeddings/profile-table.js';
@@ -21,7 +20,7 @@ export interface ImportProfilesCliOptions {
 
 export async function runImportProfiles(file: string, o: ImportProfilesCliOptions): Promise<void> {
   if (!o.createPlates && !fs.existsSync(o.db)) throw new InputError(`${o.db}: no such project file; run micon ingest first, or pass --create-plates to start a project from the table`);
-  const db = openProject(o.db);
+  const db = openCliProject(o.db, { create: !!o.createPlates });
   try {
     const r = await importProfiles(db, file, {
       name: o.name,

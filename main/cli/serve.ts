@@ -8,7 +8,7 @@ import { startServer } from '../server/server.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export async function runServe(o: { db: string; port: string }): Promise<void> {
-  const db = openCliProject(o.db, { readOnlyOk: true });
+  const db = openCliProject(o.db, { readOnlyOk: true, create: true });
   const rendererDir = path.join(root, 'out', 'renderer');
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     process.stderr.write('micon serve: the UI is not built yet; run `npm run build:renderer` (npm start does it for you)\n');

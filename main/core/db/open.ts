@@ -16,6 +16,8 @@ export interface OpenOptions {
    * refusing; `readOnlyReason(db)` says why. For callers that can do their work reading.
    */
   readOnlyFallback?: boolean;
+  /** Create the project when the file does not exist (default true; commands that need an existing project pass false). */
+  create?: boolean;
   /** Path to a better_sqlite3.node built for the running runtime (Electron's ABI differs from Node's). */
   nativeBinding?: string;
 }
@@ -29,7 +31,7 @@ export function openProject(file: string, opts: OpenOptions = {}): DB {
   const nativeBinding = opts.nativeBinding ?? process.env.MICON_SQLITE_BINDING;
   const st = fs.statSync(abs, { throwIfNoEntry: false });
   if (st?.isDirectory()) throw new InputError(`${abs}: is a folder, not a project file (.micon)`);
-  if (!st && opts.readonly) throw new InputError(`${abs}: no such project file`);
+  if (!st && (opts.readonly || opts.create === false)) throw new InputError(`${abs}: no such project file`);
   const kind = st ? inspectProjectFile(abs, { nativeBinding }) : null;
   if (opts.readonly && kind?.kind === 'empty') throw new InputError(`${abs}: not a MICON project yet (an empty file)`);
   const why = kind ? cannotWrite(kind, abs) : null;

@@ -77,7 +77,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
   },
   train: async (raw, ctx) => {
     const p = parseParams(TrainJobParams, 'train', raw);
-    const db = openProject(p.db);
+    const db = openProject(p.db, { create: false });
     try {
       // The feature head trains on hand-crafted features; computing them here (rather than inside
       // train()) makes that stage visible and cancellable.
@@ -114,7 +114,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
   },
   embed: async (raw, ctx) => {
     const p = parseParams(EmbedJobParams, 'embed', raw);
-    const db = openProject(p.db);
+    const db = openProject(p.db, { create: false });
     try {
       return await embedAll(db, { signal: ctx.signal, onProgress: ctx.progress, label: p.db });
     } finally {
@@ -123,7 +123,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
   },
   eval: async (raw, ctx) => {
     const p = parseParams(EvalJobParams, 'eval', raw);
-    const db = openProject(p.db);
+    const db = openProject(p.db, { create: false });
     try {
       if (!featureSets(db).length) throw new InputError(`${p.db}: nothing to evaluate yet; embed first`);
       ctx.progress({ stage: 'evaluate', done: 0, total: 1 });

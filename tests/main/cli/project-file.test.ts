@@ -183,3 +183,21 @@ describe('micon --db with a project in a read-only file and folder (an archive, 
     }
   }, 120_000);
 });
+
+describe('micon --db with a mistyped or corrupt project file', () => {
+  it('embed, eval, train and split never create a project for a --db typo', () => {
+    const typo = path.join(dir, 'screen-typo.micon');
+    for (const cmd of [['embed'], ['eval'], ['train', '--steps', '1'], ['split']]) {
+      expectUserError(micon([...cmd, '--db', typo]), /no such project file/, new RegExp(typo.replace(/[.]/g, '\\.')));
+      expect(fs.existsSync(typo), cmd[0]).toBe(false);
+    }
+  }, 120_000);
+
+  it('a file of random bytes is named, not "SqliteError: file is not a database"', () => {
+    const junk = path.join(dir, 'junk.micon');
+    fs.writeFileSync(junk, crypto.randomBytes(4096));
+    const before = sha(junk);
+    expectUserError(micon(['eval', '--db', junk]), /junk\.micon: not a MICON project \(not an SQLite database\)/);
+    expect(sha(junk)).toBe(before);
+  }, 60_000);
+});
