@@ -54,6 +54,7 @@ program
   .option('--plate-meta <csv>', 'plate → source, batch, replicate')
   .option('--channels <map>', 'explicit channel mapping when names cannot be resolved, e.g. "1=DNA,2=ER,3=RNA,4=AGP,5=Mito"')
   .option('--cache-size <px>', 'side of the cached array per site (thumbnails, heatmaps, CNN input); kept as the project setting (default 64)')
+  .option('--allow-conflicts', 'import a platemap that gives a compound id two different structures, keeping the first (refused otherwise)')
   .option('--json', 'print one JSON object')
   .action(async (folder, o) => {
     await runIngest(folder, o);

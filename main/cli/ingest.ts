@@ -13,6 +13,7 @@ export interface IngestCliOptions {
   plateMeta?: string;
   channels?: string;
   cacheSize?: string;
+  allowConflicts?: boolean;
   json?: boolean;
   /** Return the summary without printing it (used by `micon demo`). */
   quiet?: boolean;
@@ -32,6 +33,7 @@ export async function runIngest(folder: string, o: IngestCliOptions): Promise<In
       batch: o.batch,
       channels: o.channels ? parseChannelOption(o.channels) : undefined,
       cacheSize: o.cacheSize ? Number(o.cacheSize) : undefined,
+      allowConflicts: !!o.allowConflicts,
       onProgress: tty ? (p) => process.stderr.write(`\r${p.plate ?? ''} ${p.stage} ${p.done}/${p.total}   `) : undefined,
     });
     if (tty) process.stderr.write('\r\x1b[K');

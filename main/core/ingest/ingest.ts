@@ -10,6 +10,7 @@ import { scanFolder } from '../plates/scan.js';
 import { CHANNELS, type ChannelName, InputError, type Layout, type Problem, type ScannedPlate } from '../types.js';
 import { mapPool } from '../util/pool.js';
 import { resolveCompounds, upsertCompound, type ResolvedCompound } from './compounds.js';
+import { checkStructureConflicts } from './structure-conflicts.js';
 import { effectiveBitDepth, median, PercentileSampler } from './plate-scale.js';
 import type { ProcessedSite } from './process-site.js';
 import { SitePool } from './site-pool.js';
@@ -30,6 +31,8 @@ export interface IngestOptions {
   /** Worker threads for decoding (default: one per core, up to 4; 0 = decode on the calling thread). */
   threads?: number;
   onProgress?: (p: { stage: string; done: number; total: number; plate?: string }) => void;
+  /** Import a platemap that gives a compound id two structures (keeping the first); refused otherwise. */
+  allowConflicts?: boolean;
 }
 
 export interface IngestSummary {
@@ -76,7 +79,7 @@ export async function ingestFolder(db: DB, folder: string, opts: IngestOptions =
   const scan = await scanFolder(folder, { channels: opts.channels });
   const problems: Problem[] = [...scan.problems];
   const platemap = opts.platemap ? readPlatemap(opts.platemap) : null;
-  if (platemap) problems.push(...platemap.problems);
+  if (platemap) problems.push(...platemap.problems, ...(await checkStructureConflicts(db, platemap, !!opts.allowConflicts)));
   const meta = opts.plateMeta ? readPlateMeta(opts.plateMeta) : null;
   if (meta) problems.push(...meta.problems);
   if (!platemap) problems.push({ message: 'no platemap given (--platemap): wells are imported without compounds or controls', severity: 'warning' });

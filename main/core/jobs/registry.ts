@@ -54,6 +54,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
         source: str(p, 'source'),
         batch: str(p, 'batch'),
         channels: p.channels && typeof p.channels === 'object' ? (p.channels as Record<string, ChannelName>) : undefined,
+        allowConflicts: p.allowConflicts === true,
         onProgress: (x) => {
           throwIfCancelled(ctx.signal);
           ctx.progress({ stage: `${x.plate ?? ''} ${x.stage}`.trim(), done: x.done, total: x.total });
