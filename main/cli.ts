@@ -208,6 +208,7 @@ program
   .description('browser mode: serve the app UI on 127.0.0.1 with a per-launch token')
   .requiredOption('--db <file>', 'project file (.micon)')
   .option('--port <n>', 'port (0 = any free port)', '0')
+  .option('--allow <folder>', 'a folder the page may browse and import from, besides the project\'s own folder (repeat for more; also MICON_ALLOWED_FOLDERS)', (v: string, prev: string[]) => [...prev, v], [] as string[])
   .action((o) => runServe(o));
 
 program.parseAsync(process.argv).catch(fail);

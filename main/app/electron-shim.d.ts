@@ -108,9 +108,16 @@ declare module '*electron' {
     readonly sender: WebContents;
   }
 
+  interface IpcMainEvent {
+    readonly senderFrame: WebFrameMain | null;
+    readonly sender: WebContents;
+  }
+
   interface IpcMain {
     handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void;
     removeHandler(channel: string): void;
+    on(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void): this;
+    removeAllListeners(channel?: string): this;
   }
 
   interface IpcRendererEvent {
@@ -119,6 +126,7 @@ declare module '*electron' {
 
   interface IpcRenderer {
     invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+    send(channel: string, ...args: unknown[]): void;
     on(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): this;
     removeListener(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): this;
   }

@@ -1,17 +1,19 @@
 // The Electron shell: lifecycle, one window, one project. Everything the app does lives in
 // main/core; this file opens the project, wires the IPC transport and shows the renderer.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, type BrowserWindow } from 'electron';
 import { createHandlers } from '../core/api/handlers.js';
 import { ProjectSession } from '../core/api/session.js';
+import { FileScope, foldersFromEnv } from '../core/files/scope.js';
 import { JobManager } from '../core/jobs/manager.js';
 import { openProject, type DB } from '../core/db/open.js';
 import { contentSecurityPolicy } from './app-files.js';
 import { registerIpc, type IpcTransport } from './ipc.js';
 import { allowedOrigins } from './ipc-guard.js';
 import { findBinding, isAbiMismatch, missingBindingMessage, REBUILD_COMMAND } from './native-binding.js';
-import { chooseProject, recordRecent } from './project-choice.js';
+import { chooseProject, newProjectPath, recordRecent } from './project-choice.js';
 import { registerAppScheme, serveApp } from './protocol.js';
 import { hardenAllContents, secureSession } from './security.js';
 import { createMainWindow } from './window.js';
@@ -94,7 +96,12 @@ async function start(): Promise<void> {
       win.setProgressBar(-1);
     }
   });
-  ipc = registerIpc(createHandlers({ session, jobs, transport: 'electron', transportNote: null }), allowed);
+  // The folders the page may use: the project's, the default projects folder, MICON_ALLOWED_FOLDERS,
+  // and whatever the user drops on the window (granted by the preload, see ipc.ts).
+  const projectsFolder = path.dirname(newProjectPath(userData));
+  fs.mkdirSync(projectsFolder, { recursive: true });
+  const files = new FileScope([path.dirname(projectPath), projectsFolder, ...foldersFromEnv()]);
+  ipc = registerIpc(createHandlers({ session, jobs, transport: 'electron', transportNote: null, files }), allowed, files);
   serveApp(rendererDir, contentSecurityPolicy(null), () => session!.db);
   process.stdout.write(`MICON Studio (Electron ${electronVersion}): ${projectPath} [${choice.reason}]\n`);
   openWindow();

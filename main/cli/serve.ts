@@ -7,7 +7,7 @@ import { startServer } from '../server/server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export async function runServe(o: { db: string; port: string }): Promise<void> {
+export async function runServe(o: { db: string; port: string; allow?: string[] }): Promise<void> {
   const db = openCliProject(o.db, { readOnlyOk: true, create: true });
   const rendererDir = path.join(root, 'out', 'renderer');
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
@@ -20,6 +20,7 @@ export async function runServe(o: { db: string; port: string }): Promise<void> {
     jobs: true,
     projectPath: path.resolve(o.db),
     port: Number(o.port),
+    allowedFolders: o.allow ?? [],
     rendererDir,
     transportNote: process.env.MICON_TRANSPORT_NOTE ?? 'Browser mode (micon serve)',
   });

@@ -1,9 +1,12 @@
 // Browser mode: the same API contract as Electron IPC, carried over HTTP (requests) and a
 // WebSocket (events), bound to loopback and guarded by a per-launch token.
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createHandlers } from '../core/api/handlers.js';
 import { ProjectSession } from '../core/api/session.js';
+import { defaultProjectsFolder, FileScope, foldersFromEnv } from '../core/files/scope.js';
 import { JobManager } from '../core/jobs/manager.js';
 import type { EventName, EventPayload } from '../core/api/contract.js';
 import type { DB } from '../core/db/open.js';
@@ -25,6 +28,11 @@ export interface ServerOptions {
   rendererDir: string;
   token?: string;
   transportNote?: string | null;
+  /**
+   * Folders the page may use besides the project's own folder, MICON_ALLOWED_FOLDERS and the default
+   * projects folder (`micon serve --allow`). Paths the page sends outside them are refused.
+   */
+  allowedFolders?: string[];
 }
 
 export interface RunningServer {
@@ -46,7 +54,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const hub = new EventHub();
   const session = opts.session ?? new ProjectSession(opts.db, opts.projectPath);
   const jobs = opts.jobs ? new JobManager(session, (event, payload) => hub.broadcast(event, payload)) : null;
-  const handlers = createHandlers({ session, jobs: jobs ?? undefined, transport: 'browser', transportNote: opts.transportNote ?? null });
+  const projects = defaultProjectsFolder();
+  const files = new FileScope([path.dirname(path.resolve(opts.projectPath)), ...(opts.allowedFolders ?? []), ...foldersFromEnv(), ...(fs.existsSync(projects) ? [projects] : [])]);
+  const handlers = createHandlers({ session, jobs: jobs ?? undefined, transport: 'browser', transportNote: opts.transportNote ?? null, files });
   let port = 0;
 
   const server = http.createServer((req, res) => {

@@ -31,6 +31,8 @@ export const FsBrowseResult = z.object({
   entries: z.array(FsEntry),
   /** More entries than were listed (very large folders are cut, folders first). */
   truncated: z.boolean(),
+  /** The folders this session may use (the chooser cannot leave them); empty: anywhere. */
+  roots: z.array(z.string()),
 });
 export type FsBrowseResult = z.infer<typeof FsBrowseResult>;
 

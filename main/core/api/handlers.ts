@@ -2,6 +2,8 @@
 // live in handlers-<area>.ts next to its contract-<area>.ts; this file joins them.
 import type { DB } from '../db/open.js';
 import { readOnlyReason, schemaVersion } from '../db/open.js';
+import path from 'node:path';
+import { FileScope, foldersFromEnv } from '../files/scope.js';
 import { InputError } from '../types.js';
 import type { JobManager } from '../jobs/manager.js';
 import type { Handlers } from './contract.js';
@@ -23,6 +25,8 @@ export interface HandlerContext {
   transportNote: string | null;
   /** Runs long jobs in the job process; without one, jobs.* requests say that jobs are unavailable. */
   jobs?: JobManager;
+  /** The folders paths from the page must lie in (default: the project's folder and MICON_ALLOWED_FOLDERS). */
+  files?: FileScope;
 }
 
 export function sessionOf(ctx: HandlerContext): ProjectSession {
@@ -33,12 +37,13 @@ export function sessionOf(ctx: HandlerContext): ProjectSession {
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const session = sessionOf(ctx);
+  const files = ctx.files ?? new FileScope([path.dirname(session.path), ...foldersFromEnv()]);
   return refuseWritesWhenReadOnly(session, {
-    ...projectHandlers(session, ctx),
+    ...projectHandlers(session, ctx, files),
     ...plateHandlers(session),
     ...compoundHandlers(session),
     ...searchHandlers(session),
-    ...jobHandlers(session, ctx.jobs ?? null),
+    ...jobHandlers(session, ctx.jobs ?? null, files),
   });
 }
 

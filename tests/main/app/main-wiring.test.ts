@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { APP_INDEX_URL, INVOKE_CHANNEL } from '../../../main/app/channels.js';
+import { APP_INDEX_URL, GRANT_CHANNEL, INVOKE_CHANNEL } from '../../../main/app/channels.js';
 import { nativeDirName } from '../../../main/app/native-binding.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -101,6 +101,8 @@ const fake = vi.hoisted(() => {
     ipcMain: {
       handle: (ch: string, f: Fn) => state.ipc.set(ch, f),
       removeHandler: (ch: string) => state.ipc.delete(ch),
+      on: (ch: string, f: Fn) => state.ipc.set(ch, f),
+      removeAllListeners: (ch: string) => state.ipc.delete(ch),
     },
     protocol: {
       registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s),
@@ -199,14 +201,25 @@ describe('main/app/index.ts wiring', () => {
     (s.headers as (d: unknown, cb: (r: unknown) => void) => void)({ url: 'https://example.com/', responseHeaders: {} }, headers);
     expect(headers.mock.calls[1][0]).toEqual({});
 
-    // IPC: one handler, answering the app page and refusing others.
-    expect([...s.ipc.keys()]).toEqual([INVOKE_CHANNEL]);
+    // IPC: one handler, answering the app page and refusing others; and the preload's drop grants.
+    expect([...s.ipc.keys()]).toEqual([INVOKE_CHANNEL, GRANT_CHANNEL]);
     const invoke = s.ipc.get(INVOKE_CHANNEL) as (e: unknown, name: string, req: unknown) => Promise<unknown>;
     const fromApp = { senderFrame: { url: APP_INDEX_URL, parent: null } };
     expect(await invoke(fromApp, 'project.info', {})).toMatchObject({ ok: true, result: { path: project, transport: 'electron', transportNote: null } });
     expect(await invoke({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'project.info', {})).toMatchObject({ ok: false });
     expect(await invoke({ senderFrame: null }, 'project.info', {})).toMatchObject({ ok: false });
     expect(fs.existsSync(project)).toBe(true);
+
+    // A folder outside the project's is out of the page's reach until the user drops it on the window.
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-dropped-'));
+    const outsideError = { ok: false, error: expect.stringMatching(/outside the folders/) };
+    expect(await invoke(fromApp, 'fs.browse', { path: outside })).toMatchObject(outsideError);
+    const grant = s.ipc.get(GRANT_CHANNEL) as (e: unknown, p: unknown) => void;
+    grant({ senderFrame: { url: 'https://evil.example/', parent: null } }, outside);
+    expect(await invoke(fromApp, 'fs.browse', { path: outside })).toMatchObject(outsideError);
+    grant(fromApp, outside);
+    expect(await invoke(fromApp, 'fs.browse', { path: outside })).toMatchObject({ ok: true, result: { path: fs.realpathSync(outside) } });
+    fs.rmSync(outside, { recursive: true, force: true });
 
     // The protocol answers micon:// (here the renderer is not built next to the source: 503).
     const serve = s.protocolHandlers.get('micon') as (r: Request) => Promise<Response>;
