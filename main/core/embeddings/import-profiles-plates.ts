@@ -10,7 +10,8 @@
 //   imported and searchable, only left out of the molecule side of training.
 import fs from 'node:fs';
 import path from 'node:path';
-import { canonicalSmiles } from '../chem/rdkit.js';
+import { quoteSmiles } from '../chem/limits.js';
+import { canonicalSmiles, smilesProblem } from '../chem/rdkit.js';
 import type { DB } from '../db/open.js';
 import { upsertCompound, type ResolvedCompound } from '../ingest/compounds.js';
 import { columnKey, headerHint, readTable } from '../platemap/table.js';
@@ -175,7 +176,7 @@ export class PlateCollector {
       for (const [raw, at] of c.smiles) {
         const canon = await canonicalSmiles(raw);
         if (!canon) {
-          this.problems.push({ file: this.file, message: `${at}: SMILES "${raw}" of ${id} is not a valid structure (RDKit could not parse it); ${id} is imported without it`, severity: 'warning' });
+          this.problems.push({ file: this.file, message: `${at}: SMILES ${quoteSmiles(raw)} of ${id} is not a valid structure (${smilesProblem(raw)}); ${id} is imported without it`, severity: 'warning' });
           continue;
         }
         if (chosen && chosen.canon !== canon) {
