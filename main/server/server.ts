@@ -8,6 +8,7 @@ import { createHandlers } from '../core/api/handlers.js';
 import { ProjectSession } from '../core/api/session.js';
 import { defaultProjectsFolder, FileScope, foldersFromEnv } from '../core/files/scope.js';
 import { JobManager } from '../core/jobs/manager.js';
+import { InputError } from '../core/types.js';
 import type { EventName, EventPayload } from '../core/api/contract.js';
 import type { DB } from '../core/db/open.js';
 import { handleApi } from './api-route.js';
@@ -97,9 +98,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   server.on('clientError', (_e, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, HOST, () => {
-      server.off('error', reject);
+    // A busy or forbidden port is the user's to fix: say which, in words (the CLI prints InputErrors without a stack).
+    const p = opts.port ?? 0;
+    const onError = (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') reject(new InputError(`port ${p} on ${HOST} is already in use (another micon serve?); choose another, or --port 0 for any free port`));
+      else if (e.code === 'EACCES') reject(new InputError(`port ${p} on ${HOST}: permission denied (ports below 1024 need privileges); choose another, or --port 0`));
+      else reject(e);
+    };
+    server.once('error', onError);
+    server.listen(p, HOST, () => {
+      server.off('error', onError);
       resolve();
     });
   });
