@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { ingestFolder, type IngestSummary } from '../core/ingest/ingest.js';
 import { parseChannelOption } from '../core/plates/channels.js';
+import { LAYOUT_LABEL } from '../core/plates/detect.js';
 import { InputError } from '../core/types.js';
 import { emit, formatProblems } from './output.js';
 import { openCliProject } from './project.js';
@@ -38,7 +39,9 @@ export async function runIngest(folder: string, o: IngestCliOptions): Promise<In
     });
     if (tty) process.stderr.write('\r\x1b[K');
     if (!o.quiet) emit(!!o.json, s, () => describeIngest(s));
+    // Scripts must be able to tell a partial import: 2 nothing imported, 3 some plates skipped or refused.
     if (s.plates === 0) process.exitCode = 2;
+    else if (s.skipped.length || s.refused.length) process.exitCode = 3;
     return s;
   } finally {
     db.close();
@@ -50,6 +53,7 @@ export function describeIngest(s: IngestSummary): string {
   return [
     `layout: ${s.layout}`,
     `plates: ${s.plates}${s.replaced.length ? ` (replaced: ${s.replaced.join(', ')})` : ''}${s.refused.length ? ` (refused: ${s.refused.join(', ')})` : ''}`,
+    ...s.skipped.map((k) => `skipped: ${k.plates.length} ${LAYOUT_LABEL[k.layout]} plate(s) of another layout, not imported (import them separately): ${k.plates.slice(0, 3).join(', ')}${k.plates.length > 3 ? ', …' : ''}`),
     `wells: ${s.wells}   sites: ${s.sites}   images: ${s.images}   channels: 5 (DNA, ER, RNA, AGP, Mito)`,
     ...s.channelMappings.map((m) => `channels of ${m.plate}: ${m.mapping}`),
     `compounds: ${s.compounds}   control wells: ${s.controls}`,

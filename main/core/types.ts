@@ -53,6 +53,13 @@ export interface ScanResult {
   problems: Problem[];
   /** Plate folders refused while scanning (channels not mappable), when other plates could be read. */
   refused?: string[];
+  /** Plates of other layouts found in the folder and not read by this import (per layout: folders or CSVs). */
+  skipped?: SkippedPlates[];
+}
+
+export interface SkippedPlates {
+  layout: Layout;
+  plates: string[];
 }
 
 /** Thrown for input the user must fix; the message names the file/row/well. */
