@@ -40,6 +40,7 @@ declare module '*electron' {
     setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void;
     on(event: 'will-navigate', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
     on(event: 'will-redirect', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
+    on(event: 'will-frame-navigate', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
     on(event: 'will-attach-webview', listener: (event: ElectronEvent) => void): this;
   }
 

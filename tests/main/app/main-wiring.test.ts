@@ -191,6 +191,17 @@ describe('main/app/index.ts wiring', () => {
     };
     expect(nav('https://example.com/')).toBe(true);
     expect(nav(`${APP_INDEX_URL}#/plates`)).toBe(false);
+    // Frames too (issue 17 item 14): will-navigate only covers the main frame; an injected iframe
+    // navigating elsewhere is stopped by will-frame-navigate.
+    const frameNav = (url: string) => {
+      const e = { url, isMainFrame: false, preventDefault: vi.fn() };
+      const listeners = win.webContents.listeners.get('will-frame-navigate') ?? [];
+      for (const f of listeners) (f as (d: unknown) => void)(e);
+      return listeners.length > 0 && e.preventDefault.mock.calls.length > 0;
+    };
+    expect(frameNav('https://evil.example/')).toBe(true);
+    expect(frameNav('javascript:alert(1)')).toBe(true);
+    expect(frameNav(`${APP_INDEX_URL}#/compounds`)).toBe(false);
     const granted = vi.fn();
     (s.permissionRequest as (wc: unknown, p: string, cb: (b: boolean) => void) => void)({}, 'media', granted);
     expect(granted).toHaveBeenCalledWith(false);
