@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, type BrowserWindow } from 'electron';
 import { createHandlers } from '../core/api/handlers.js';
-import { ProjectSession } from '../core/api/session.js';
+import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/api/session.js';
 import { FileScope, foldersFromEnv } from '../core/files/scope.js';
 import { JobManager } from '../core/jobs/manager.js';
 import { openProject, type DB } from '../core/db/open.js';
@@ -81,7 +81,7 @@ async function start(): Promise<void> {
   }
   recordRecent(userData, projectPath);
 
-  session = new ProjectSession(db, projectPath, { nativeBinding: binding.file, readOnlyFallback: true }, true);
+  session = new ProjectSession(db, projectPath, { nativeBinding: binding.file, readOnlyFallback: true, busyTimeoutMs: UI_BUSY_TIMEOUT_MS }, true);
   session.onChange((file) => {
     recordRecent(userData, file);
     win?.setTitle(`MICON Studio — ${path.basename(file)}`);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ProjectSession } from '../core/api/session.js';
+import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/api/session.js';
 import { InputError } from '../core/types.js';
 import { openCliProject } from './project.js';
 import { startServer } from '../server/server.js';
@@ -16,7 +16,7 @@ export async function runServe(o: { db: string; port: string; allow?: string[] }
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     process.stderr.write('micon serve: the UI is not built yet; run `npm run build:renderer` (npm start does it for you)\n');
   }
-  const session = new ProjectSession(db, o.db, { readOnlyFallback: true }, true);
+  const session = new ProjectSession(db, o.db, { readOnlyFallback: true, busyTimeoutMs: UI_BUSY_TIMEOUT_MS }, true);
   const server = await startServer({
     db,
     session,

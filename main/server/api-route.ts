@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { ZodError } from 'zod';
 import { isRequestName, parseRequest, type Handlers, type RequestName } from '../core/api/contract.js';
-import { InputError } from '../core/types.js';
+import { InputError, ProjectBusyError } from '../core/types.js';
 
 const MAX_BODY = 1 << 20;
 /** Beyond this, a refused body is not drained any further: the connection is dropped. */
@@ -77,6 +77,7 @@ export async function handleApi(
   } catch (e) {
     if (e instanceof HttpError) return { status: e.status, body: { ok: false, error: e.message } };
     if (e instanceof ZodError) return { status: 400, body: { ok: false, error: describeZodError(name, e) } };
+    if (e instanceof ProjectBusyError) return { status: 409, body: { ok: false, error: e.message } };
     if (e instanceof InputError) return { status: 400, body: { ok: false, error: e.message } };
     // The details stay in the server's log; the page only learns that it failed.
     process.stderr.write(`micon serve: ${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createHandlers } from '../core/api/handlers.js';
-import { ProjectSession } from '../core/api/session.js';
+import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/api/session.js';
 import { defaultProjectsFolder, FileScope, foldersFromEnv } from '../core/files/scope.js';
 import { JobManager } from '../core/jobs/manager.js';
 import { InputError } from '../core/types.js';
@@ -53,7 +53,7 @@ const HOST = '127.0.0.1';
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
   const hub = new EventHub();
-  const session = opts.session ?? new ProjectSession(opts.db, opts.projectPath);
+  const session = opts.session ?? new ProjectSession(opts.db, opts.projectPath, { busyTimeoutMs: UI_BUSY_TIMEOUT_MS });
   const jobs = opts.jobs ? new JobManager(session, (event, payload) => hub.broadcast(event, payload)) : null;
   const projects = defaultProjectsFolder();
   const files = new FileScope([path.dirname(path.resolve(opts.projectPath)), ...(opts.allowedFolders ?? []), ...foldersFromEnv(), ...(fs.existsSync(projects) ? [projects] : [])]);

@@ -4,7 +4,7 @@ import type { DB } from '../db/open.js';
 import { readOnlyReason, schemaVersion } from '../db/open.js';
 import path from 'node:path';
 import { FileScope, foldersFromEnv } from '../files/scope.js';
-import { InputError } from '../types.js';
+import { InputError, isBusyError, ProjectBusyError } from '../types.js';
 import type { JobManager } from '../jobs/manager.js';
 import type { Handlers } from './contract.js';
 import { compoundHandlers } from './handlers-compounds.js';
@@ -38,7 +38,7 @@ export function sessionOf(ctx: HandlerContext): ProjectSession {
 export function createHandlers(ctx: HandlerContext): Handlers {
   const session = sessionOf(ctx);
   const files = ctx.files ?? new FileScope([path.dirname(session.path), ...foldersFromEnv()]);
-  return refuseWritesWhenReadOnly(session, {
+  return translateWriteErrors(session, ctx.jobs, {
     ...projectHandlers(session, ctx, files),
     ...plateHandlers(session),
     ...compoundHandlers(session),
@@ -50,10 +50,16 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 /**
  * A project opened read-only (newer schema, read-only file or folder) still serves every view; a request
  * that would write gets the reason as a user error instead of SQLite's "attempt to write a readonly
- * database" as a server failure.
+ * database" as a server failure. A write that finds the lock held elsewhere is "project busy" (409),
+ * naming the job when it is ours.
  */
-function refuseWritesWhenReadOnly(session: ProjectSession, handlers: Handlers): Handlers {
+function translateWriteErrors(session: ProjectSession, jobs: JobManager | undefined, handlers: Handlers): Handlers {
   const translate = (name: string, e: unknown): unknown => {
+    if (isBusyError(e)) {
+      const job = jobs?.running()[0];
+      const who = job ? `a ${job.kind} job is running${job.progress?.stage ? ` (${job.progress.stage})` : ''}` : 'another process is writing to it (an import, training, or a micon command)';
+      return new ProjectBusyError(`project busy: ${who}; ${name} can be tried again when it has finished`);
+    }
     const why = readOnlyReason(session.db);
     if (!why || !String((e as { code?: unknown })?.code ?? '').startsWith('SQLITE_READONLY')) return e;
     return new InputError(`${session.path} is open read-only (${why}); ${name} would change it`);

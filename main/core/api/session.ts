@@ -8,6 +8,13 @@ import { InputError } from '../types.js';
 
 export const PROJECT_EXT = '.micon';
 
+/**
+ * How long a UI request waits for another process's write lock. SQLite waits synchronously, on the
+ * event loop: the whole server (or the app's main process) stands still meanwhile, so the UI waits
+ * briefly and answers "project busy" (409) instead of freezing for seconds.
+ */
+export const UI_BUSY_TIMEOUT_MS = 250;
+
 export class ProjectSession {
   private current: DB;
   private file: string;
@@ -22,6 +29,7 @@ export class ProjectSession {
   ) {
     this.current = db;
     this.file = path.resolve(file);
+    if (openOpts.busyTimeoutMs !== undefined && db.open) db.pragma(`busy_timeout = ${openOpts.busyTimeoutMs}`);
   }
 
   get db(): DB {

@@ -18,6 +18,8 @@ export interface OpenOptions {
   readOnlyFallback?: boolean;
   /** Create the project when the file does not exist (default true; commands that need an existing project pass false). */
   create?: boolean;
+  /** How long a write waits for another connection's lock before SQLITE_BUSY (default 5,000 ms; the UI uses less). */
+  busyTimeoutMs?: number;
   /** Path to a better_sqlite3.node built for the running runtime (Electron's ABI differs from Node's). */
   nativeBinding?: string;
 }
@@ -41,6 +43,7 @@ export function openProject(file: string, opts: OpenOptions = {}): DB {
     const db = openReadOnly(abs, nativeBinding);
     readOnly.set(db, why ?? 'opened read-only');
     db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     return db;
   }
   let db: DB;
@@ -53,8 +56,9 @@ export function openProject(file: string, opts: OpenOptions = {}): DB {
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
   migrate(db);
+  // Migrations above wait the full 5 s default (two first opens race); afterwards the caller's choice.
+  db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
   return db;
 }
 
