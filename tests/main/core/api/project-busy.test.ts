@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../../../main/core/db/open.js';
 import { startServer } from '../../../../main/server/server.js';
-import { fixtureWriter } from '../../../helpers/search-fixtures.js';
+import { treatedPairs } from '../../../helpers/search-fixtures.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 
 const dir = tmpDir('micon-busy-');
@@ -18,12 +18,7 @@ afterAll(() => held.forEach((p) => p.kill('SIGKILL')));
 function project(name: string): string {
   const file = path.join(dir, name);
   const db = openProject(file);
-  const w = fixtureWriter(db);
-  const plate = w.plate('P1', 'lab A', 'b1');
-  for (let c = 0; c < 8; c++) {
-    const id = w.compound(`C${c}`);
-    for (const col of [1, 2]) w.well(plate, `${String.fromCharCode(65 + c)}0${col}`, id);
-  }
+  treatedPairs(db, 8);
   db.close();
   return file;
 }

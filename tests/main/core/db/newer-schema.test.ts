@@ -10,7 +10,7 @@ import { ProjectSession } from '../../../../main/core/api/session.js';
 import { migrations } from '../../../../main/core/db/migrations/index.js';
 import { openProject, readOnlyReason } from '../../../../main/core/db/open.js';
 import { InputError } from '../../../../main/core/types.js';
-import { fixtureWriter } from '../../../helpers/search-fixtures.js';
+import { treatedPairs } from '../../../helpers/search-fixtures.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 
 const dir = tmpDir('micon-newer-');
@@ -21,13 +21,8 @@ const latest = migrations.at(-1)!.id;
 function newerProject(name: string): string {
   const f = path.join(dir, name);
   const p = openProject(f);
-  // Six treated compounds in duplicate: enough for a split, so a write reaches SQLite.
-  const w = fixtureWriter(p);
-  const plate = w.plate('P1', 'lab A', 'b1');
-  for (let c = 0; c < 6; c++) {
-    const id = w.compound(`C${c}`);
-    for (const col of [1, 2]) w.well(plate, `${String.fromCharCode(65 + c)}0${col}`, id);
-  }
+  // Treated compounds in duplicate: enough for a split, so a write reaches SQLite.
+  treatedPairs(p, 6);
   p.close();
   const db = new Database(f);
   db.exec(`CREATE TABLE plate_notes (plate_id INTEGER, note TEXT); INSERT INTO schema_migrations VALUES (${latest + 5}, 'plate_notes', '2027-01-01T00:00:00Z')`);
