@@ -1,5 +1,6 @@
-// electron-vite: main (main/app/index.ts → out/main, ESM), preload (preload/index.ts → out/preload,
-// one CommonJS file for the sandbox), renderer (renderer/ → out/renderer, the same settings as
+// electron-vite: main (main/app/index.ts → out/main, ESM), preload (preload/index.ts and the compute
+// window's preload/compute.ts → out/preload, one CommonJS file each for the sandbox), renderer
+// (renderer/ → out/renderer: the UI and the compute page renderer/compute, the same settings as
 // `vite build --config renderer/vite.config.ts`, which browser mode serves; a test builds both and
 // compares the files byte for byte). Output folders are electron-vite's defaults, so
 // `electron-vite build --outDir X` moves all three.
@@ -38,13 +39,17 @@ const NODE_TARGET = 'node22';
 /** Native or WASM packages: never bundled, loaded from node_modules at run time. */
 const NATIVE = ['better-sqlite3', 'sharp', '@rdkit/rdkit', 'onnxruntime-node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'sqlite-vec'];
 
-/** A sandboxed preload can require only 'electron': fail the build if anything else sneaks in. */
+/**
+ * A sandboxed preload can require only 'electron': fail the build if anything else sneaks in, including
+ * a chunk shared between the two preloads (each must be one self-contained file).
+ */
 function preloadRequiresOnlyElectron(): Plugin {
   return {
     name: 'micon:preload-requires-only-electron',
     generateBundle(_options, bundle) {
       const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
-      if (chunks.length !== 1) this.error(`the preload must be one file; got ${chunks.map((c) => c.fileName).join(', ')}`);
+      const shared = chunks.filter((c) => !c.isEntry);
+      if (shared.length) this.error(`each preload must be one file; got shared chunk(s) ${shared.map((c) => c.fileName).join(', ')} (preloads must not import the same module)`);
       for (const c of chunks) {
         const other = [...c.imports, ...c.dynamicImports].filter((i) => i !== 'electron');
         if (other.length) this.error(`the sandboxed preload may only require 'electron', but ${c.fileName} requires ${other.join(', ')} (use \`import type\`)`);
@@ -84,8 +89,9 @@ export default defineConfig(async ({ command, mode }): Promise<ElectronViteConfi
         target: NODE_TARGET,
         // Bundle, never `require`, anything the preload uses (the guard above rejects the rest).
         externalizeDeps: false,
-        lib: { entry: path.join(root, 'preload', 'index.ts'), formats: ['cjs'] },
-        rolldownOptions: { output: { entryFileNames: 'index.cjs' } },
+        // index: the UI's window.micon; compute: the hidden compute window's window.miconCompute.
+        lib: { entry: { index: path.join(root, 'preload', 'index.ts'), compute: path.join(root, 'preload', 'compute.ts') }, formats: ['cjs'] },
+        rolldownOptions: { output: { entryFileNames: '[name].cjs' } },
       },
     },
     renderer: {
@@ -107,6 +113,7 @@ export default defineConfig(async ({ command, mode }): Promise<ElectronViteConfi
         reportCompressedSize: r.build?.reportCompressedSize ?? true,
         rolldownOptions: {
           ...r.build?.rolldownOptions,
+          // renderer/vite.config.ts names both pages (index.html, compute/index.html).
           input: r.build?.rolldownOptions?.input ?? path.join(rendererRoot, 'index.html'),
         },
       },

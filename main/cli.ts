@@ -15,6 +15,11 @@ import { runTrain } from './cli/train.js';
 import { runTune } from './cli/tune.js';
 import { runSplit } from './cli/split.js';
 
+// Inference options of `embed` and `backbone` (ml/onnx-embed.ts): one provider instead of the fastest that loads.
+const executionProviderOption = () =>
+  new Option('--execution-provider <name>', 'run ONNX Runtime on this execution provider only (default: the first that loads of cuda, dml/coreml, webgpu, cpu)').choices(['cuda', 'dml', 'coreml', 'webgpu', 'cpu']);
+const ALLOW_SOFTWARE_GPU = 'let the webgpu execution provider run on a software adapter (SwiftShader, lavapipe, WARP): far slower than cpu, for tests';
+
 const program = new Command('micon')
   .description('MICON Studio command line: ingest Cell Painting plates, train and query MICON')
   .exitOverride()
@@ -92,6 +97,8 @@ program
   .option('--name <name>', 'feature set name (default: backbone:<file stem>)')
   .option('--input-size <px>', 'image side when the model\'s spatial dims are dynamic (default: the CNN encoder\'s input size)')
   .addOption(new Option('--normalize <how>', 'scale the 0..1 images with ImageNet mean/std (RGB models)').choices(['none', 'imagenet']).default('none'))
+  .addOption(executionProviderOption())
+  .option('--allow-software-gpu', ALLOW_SOFTWARE_GPU)
   .option('--json', 'print one JSON object')
   .action((file, o) => runBackbone(file, o));
 
@@ -103,6 +110,8 @@ program
   .option('--whiten-ridge <x>', 'ZCA ridge relative to the mean eigenvalue of the control covariance (default 0.1)')
   .addOption(new Option('--batch-correct <how>', 'batch correction after sphering').choices(['none', 'harmony']))
   .addOption(new Option('--harmony-by <level>', 'what Harmony removes').choices(['plate', 'batch', 'source']))
+  .addOption(executionProviderOption())
+  .option('--allow-software-gpu', ALLOW_SOFTWARE_GPU)
   .option('--json', 'print one JSON object')
   .action((o) => runEmbed(o));
 

@@ -13,5 +13,17 @@ export default defineConfig({
     target: 'es2022',
     // Data URLs would also pass img-src, but files keep the CSP story simple to audit.
     assetsInlineLimit: 0,
+    // Two pages: the UI, and Electron's hidden compute window (compute/: tfjs on Chromium's WebGPU,
+    // main/core/ml/trainer-server.ts). Browser mode serves the second too; without the compute preload
+    // it does nothing there.
+    rolldownOptions: {
+      // Dawn for Node: main/core/system/webgpu.ts (whose adapter helpers the compute page uses) loads it
+      // by a dynamic import that never runs in a page; left unresolved, it is dropped with that code.
+      external: ['webgpu'],
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        compute: fileURLToPath(new URL('compute/index.html', import.meta.url)),
+      },
+    },
   },
 });

@@ -63,7 +63,8 @@ try {
     return hits;
   };
 
-  const expectPacked = ['/package.json', '/out/preload/index.cjs', '/out/renderer/index.html'];
+  // compute.cjs and compute/index.html: the hidden compute window (GPU training in the app).
+  const expectPacked = ['/package.json', '/out/preload/index.cjs', '/out/preload/compute.cjs', '/out/renderer/index.html', '/out/renderer/compute/index.html'];
   for (const f of expectPacked) if (!packed.has(f)) problems.push(`app.asar lacks ${f}`);
   for (const f of ['out/main/index.js', 'out/main/child.js', 'out/main/site-worker.js']) if (!exists(f)) problems.push(`unpacked app lacks ${f} (jobs and decode workers are started from files)`);
   const natives = {

@@ -42,6 +42,16 @@ declare module '*electron' {
     on(event: 'will-redirect', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
     on(event: 'will-frame-navigate', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
     on(event: 'will-attach-webview', listener: (event: ElectronEvent) => void): this;
+    on(event: 'render-process-gone', listener: (event: ElectronEvent, details: RenderProcessGoneDetails) => void): this;
+    on(
+      event: 'did-fail-load',
+      listener: (event: ElectronEvent, errorCode: number, errorDescription: string, validatedURL: string, isMainFrame: boolean, frameProcessId: number, frameRoutingId: number) => void,
+    ): this;
+  }
+
+  interface RenderProcessGoneDetails {
+    reason: 'clean-exit' | 'abnormal-exit' | 'killed' | 'crashed' | 'oom' | 'launch-failed' | 'integrity-failure' | 'memory-eviction';
+    exitCode: number;
   }
 
   interface WebPreferences {
@@ -56,6 +66,7 @@ declare module '*electron' {
     webviewTag?: boolean;
     spellcheck?: boolean;
     navigateOnDragDrop?: boolean;
+    backgroundThrottling?: boolean;
     disableBlinkFeatures?: string;
   }
 
@@ -79,6 +90,7 @@ declare module '*electron' {
     restore(): void;
     isMinimized(): boolean;
     isDestroyed(): boolean;
+    destroy(): void;
     setTitle(title: string): void;
     /** 0..1 shows progress; -1 removes the bar; >1 is indeterminate (Electron BrowserWindow.setProgressBar). */
     setProgressBar(progress: number): void;
@@ -88,8 +100,13 @@ declare module '*electron' {
     on(event: 'closed', listener: () => void): this;
   }
 
+  interface CommandLine {
+    appendSwitch(the_switch: string, value?: string): void;
+  }
+
   interface App {
     readonly isPackaged: boolean;
+    readonly commandLine: CommandLine;
     requestSingleInstanceLock(additionalData?: Record<string, unknown>): boolean;
     whenReady(): Promise<void>;
     quit(): void;
@@ -119,6 +136,7 @@ declare module '*electron' {
     removeHandler(channel: string): void;
     on(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void): this;
     removeAllListeners(channel?: string): this;
+    removeListener(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void): this;
   }
 
   interface IpcRendererEvent {
@@ -198,5 +216,5 @@ declare module '*electron' {
   export const session: { readonly defaultSession: Session };
   export const webContents: typeof WebContents;
   export { BrowserWindow, WebContents };
-  export type { IpcMainInvokeEvent, IpcRendererEvent, BrowserWindowConstructorOptions };
+  export type { IpcMainEvent, IpcMainInvokeEvent, IpcRendererEvent, BrowserWindowConstructorOptions };
 }

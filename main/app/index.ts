@@ -7,12 +7,14 @@ import { app, dialog, type BrowserWindow } from 'electron';
 import { createHandlers } from '../core/api/handlers.js';
 import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/api/session.js';
 import { FileScope, foldersFromEnv } from '../core/files/scope.js';
+import { runJob } from '../core/jobs/host.js';
 import { JobManager } from '../core/jobs/manager.js';
 import { openProject, type DB } from '../core/db/open.js';
 import { contentSecurityPolicy } from './app-files.js';
 import { registerIpc, type IpcTransport } from './ipc.js';
 import { allowedOrigins } from './ipc-guard.js';
 import { findBinding, isAbiMismatch, missingBindingMessage, REBUILD_COMMAND } from './native-binding.js';
+import { ComputeWindow } from './compute-window.js';
 import { chooseProject, newProjectPath, recordRecent } from './project-choice.js';
 import { registerAppScheme, serveApp } from './protocol.js';
 import { hardenAllContents, secureSession } from './security.js';
@@ -21,6 +23,7 @@ import { createMainWindow } from './window.js';
 // Built layout: out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
 const here = path.dirname(fileURLToPath(import.meta.url));
 const preloadPath = path.join(here, '..', 'preload', 'index.cjs');
+const computePreloadPath = path.join(here, '..', 'preload', 'compute.cjs');
 const rendererDir = path.join(here, '..', 'renderer');
 const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
 const allowed = allowedOrigins(devServerUrl);
@@ -30,6 +33,7 @@ let db: DB | null = null;
 let ipc: IpcTransport | null = null;
 let session: ProjectSession | null = null;
 let jobs: JobManager | null = null;
+let compute: ComputeWindow | null = null;
 let projectPath = '';
 
 function fail(title: string, message: string): void {
@@ -42,6 +46,8 @@ function openWindow(): void {
   win = createMainWindow({ preload: preloadPath, devServerUrl, projectPath });
   win.on('closed', () => {
     win = null;
+    // The hidden compute window must not keep the app alive ('window-all-closed'); the next train job opens a new one.
+    compute?.closeWindow();
   });
 }
 
@@ -86,16 +92,25 @@ async function start(): Promise<void> {
     recordRecent(userData, file);
     win?.setTitle(`MICON Studio — ${path.basename(file)}`);
   });
-  jobs = new JobManager(session, (event, payload) => {
-    ipc?.broadcast(event, payload);
-    // Long jobs show in the task bar / dock, like a download.
-    if (event === 'job.progress' && win && !win.isDestroyed()) {
-      const p = payload as { done: number; total: number };
-      win.setProgressBar(p.total > 0 ? Math.min(1, p.done / p.total) : 2);
-    } else if (event === 'job.state' && win && !win.isDestroyed() && (payload as { state: string }).state !== 'running') {
-      win.setProgressBar(-1);
-    }
-  });
+  // Train jobs reach the GPU through the hidden compute window (created on the first one that asks);
+  // every other job, and the CLI/browser mode, run as before.
+  compute = new ComputeWindow(computePreloadPath);
+  const relay = compute;
+  const run: typeof runJob = (kind, params, onProgress, graceMs, options) => runJob(kind, params, onProgress, graceMs, kind === 'train' ? { ...options, trainerRelay: relay } : options);
+  jobs = new JobManager(
+    session,
+    (event, payload) => {
+      ipc?.broadcast(event, payload);
+      // Long jobs show in the task bar / dock, like a download.
+      if (event === 'job.progress' && win && !win.isDestroyed()) {
+        const p = payload as { done: number; total: number };
+        win.setProgressBar(p.total > 0 ? Math.min(1, p.done / p.total) : 2);
+      } else if (event === 'job.state' && win && !win.isDestroyed() && (payload as { state: string }).state !== 'running') {
+        win.setProgressBar(-1);
+      }
+    },
+    run,
+  );
   // The folders the page may use: the project's, the default projects folder, MICON_ALLOWED_FOLDERS,
   // and whatever the user drops on the window (granted by the preload, see ipc.ts).
   const projectsFolder = path.dirname(newProjectPath(userData));
@@ -108,6 +123,9 @@ async function start(): Promise<void> {
 }
 
 registerAppScheme();
+// Linux Chromium (Electron 45) still ships WebGPU behind this switch; the compute window needs it.
+// Only our own compute page uses WebGPU (the UI does not), and it refuses software adapters.
+if (process.platform === 'linux') app.commandLine.appendSwitch('enable-unsafe-webgpu');
 if (!app.requestSingleInstanceLock()) {
   // Another window of the app is already running; it gets focus through 'second-instance'.
   app.quit();
@@ -126,6 +144,7 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('will-quit', () => {
     jobs?.cancelAll();
+    compute?.close();
     ipc?.dispose();
     session?.close();
     db = null;

@@ -7,6 +7,8 @@ export interface BackboneCliOptions {
   name?: string;
   inputSize?: string;
   normalize?: 'none' | 'imagenet';
+  executionProvider?: string;
+  allowSoftwareGpu?: boolean;
   json?: boolean;
 }
 
@@ -27,6 +29,8 @@ export async function runBackbone(file: string, o: BackboneCliOptions): Promise<
       name: o.name,
       inputSize,
       normalize: o.normalize,
+      executionProviders: o.executionProvider ? [o.executionProvider] : undefined,
+      allowSoftwareGpu: o.allowSoftwareGpu,
       signal: ctrlC.signal,
       onProgress: tty ? (done, total) => process.stderr.write(`\rbackbone: ${done}/${total} sites   `) : undefined,
     });
@@ -36,7 +40,7 @@ export async function runBackbone(file: string, o: BackboneCliOptions): Promise<
         `feature set ${r.featureSet}: ${r.sites} sites × ${r.dim} from ${r.file}`,
         `input "${r.input.name}" [${r.input.shape.join(', ')}] fed ${r.inputSize}×${r.inputSize}: ${r.modeDescription}${r.normalize === 'imagenet' ? ' (ImageNet mean/std)' : ''}`,
         `output "${r.output.name}" [${r.output.shape.join(', ')}]${r.output.pooled ? ', global-average-pooled' : ''}`,
-        `onnxruntime ${r.provider}${r.providerNote ? ` (${r.providerNote})` : ''}: ${Math.round(r.sitesPerSecond)} sites/s`,
+        `onnxruntime ${r.provider}${r.adapter ? ` on ${r.adapter}` : ''}: ${Math.round(r.sitesPerSecond)} sites/s${r.providerNote ? `\n  skipped ${r.providerNote}` : ''}`,
         `${r.profiles.wells} well profiles (MAD vs DMSO per plate, ZCA on ${r.profiles.controlWells} ${r.profiles.spheringReference} wells); micon eval compares it, micon train --features ${r.featureSet} trains on it`,
       ].join('\n'),
     );

@@ -18,9 +18,9 @@ export function formatDoctor(r: DoctorReport): string {
       (b) => `  ${mark(b.available)} ${`${b.name} (${b.package})`.padEnd(44)} ${b.available ? (b.detail ?? '') : `${b.reason ?? 'unavailable'}`}`,
     ),
     '',
-    `inference (onnxruntime-node ${r.onnxruntime.version ?? 'not installed'}) execution providers`,
+    `inference (onnxruntime-node ${r.onnxruntime.version ?? 'not installed'}) execution providers (tried in this order)`,
     ...(r.onnxruntime.reason ? [`  FAIL ${r.onnxruntime.reason}`] : []),
-    ...r.onnxruntime.executionProviders.map((p) => `  ${mark(p.available)} ${p.name.padEnd(44)} ${p.available ? '' : (p.reason ?? '')}`),
+    ...r.onnxruntime.executionProviders.map((p) => `  ${mark(p.available)} ${p.name.padEnd(44)} ${p.available ? (p.adapter ?? '') : (p.reason ?? '')}`),
     '',
     `threads: ${r.threads.cpus} CPU, wasm ${r.threads.wasm ?? '–'}, onnxruntime ${r.threads.onnxruntime} intra-op`,
     '',
@@ -29,7 +29,7 @@ export function formatDoctor(r: DoctorReport): string {
       ? `  train  tfjs ${train.backend}: ${train.detail}${train.skipped.length ? `\n         skipped ${train.skipped.join('; ')}` : ''}`
       : `  train  nothing: ${train.error}`,
     embed.provider !== null
-      ? `  embed  onnxruntime ${embed.provider} execution provider, ${embed.threads} threads${embed.skipped ? `\n         skipped ${embed.skipped}` : ''}`
+      ? `  embed  onnxruntime ${embed.provider} execution provider${embed.adapter ? ` on ${embed.adapter}` : `, ${embed.threads} threads`}${embed.skipped ? `\n         skipped ${embed.skipped}` : ''}`
       : `  embed  nothing: ${embed.error}`,
   ].join('\n');
 }

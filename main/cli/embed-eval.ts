@@ -9,7 +9,16 @@ import { InputError } from '../core/types.js';
 import { emit } from './output.js';
 import { openCliProject } from './project.js';
 
-export async function runEmbed(o: { db: string; json?: boolean; normalize?: 'dmso' | 'all'; whitenRidge?: string; batchCorrect?: 'none' | 'harmony'; harmonyBy?: Normalization['harmonyBy'] }): Promise<void> {
+export async function runEmbed(o: {
+  db: string;
+  json?: boolean;
+  normalize?: 'dmso' | 'all';
+  whitenRidge?: string;
+  batchCorrect?: 'none' | 'harmony';
+  harmonyBy?: Normalization['harmonyBy'];
+  executionProvider?: string;
+  allowSoftwareGpu?: boolean;
+}): Promise<void> {
   const db = openCliProject(o.db);
   try {
     const tty = !o.json && process.stderr.isTTY;
@@ -18,6 +27,7 @@ export async function runEmbed(o: { db: string; json?: boolean; normalize?: 'dms
     const r = await embedAll(db, {
       label: o.db,
       normalization: { reference: o.normalize, whitenRidge, batchCorrect: o.batchCorrect, harmonyBy: o.harmonyBy },
+      inference: { executionProviders: o.executionProvider ? [o.executionProvider] : undefined, allowSoftwareGpu: o.allowSoftwareGpu },
       onProgress: tty
         ? (p) => {
             if (p.stage === 'handcrafted') process.stderr.write(`\rhandcrafted features ${p.done}/${p.total}   `);
@@ -31,7 +41,10 @@ export async function runEmbed(o: { db: string; json?: boolean; normalize?: 'dms
         `normalisation: ${describeNormalization(r.normalization)} (kept in the project)`,
         ...profiles.map((p) => `${p.featureSet.padEnd(24)} ${p.wells} well profiles × ${p.dim} (ZCA on ${p.controlWells} ${p.spheringReference} wells${p.harmony ? `; Harmony ${p.harmony.rounds} rounds, ${p.harmony.clusters} clusters${p.harmony.converged ? '' : ', not converged'}` : ''})`),
         ...r.baselines.map((b) => `  baseline ${b.name}: ${b.what}`),
-        ...models.map((m) => `  ${m.name}: ${m.sites} ${m.samples} embedded with onnxruntime (${m.provider}), ${Math.round(m.sitesPerSecond)} ${m.samples}/s`),
+        ...models.map(
+          (m) =>
+            `  ${m.name}: ${m.sites} ${m.samples} embedded with onnxruntime ${m.provider}${m.adapter ? ` on ${m.adapter}` : ''}, ${Math.round(m.sitesPerSecond)} ${m.samples}/s${m.providerNote ? `\n    skipped ${m.providerNote}` : ''}`,
+        ),
         `time: ${seconds.toFixed(1)} s`,
       ].join('\n'),
     );

@@ -210,7 +210,12 @@ describe.skipIf(!hasChromium)('main flow in Chromium (browser mode): project →
 
   it('embeds and evaluates: MICON and the baselines on held-out compounds', async () => {
     await page.getByTestId('run-embed').click();
-    await expect.poll(async () => (await page.getByTestId('job-progress').count()) === 0 && (await page.locator('[data-testid="model-row"][data-model="micon"] td').nth(5).textContent()), { timeout: LONG, interval: 500 }).toBe('yes');
+    const embedded = page.locator('[data-testid="model-row"][data-model="micon"] [data-testid="model-embedded"]');
+    await expect.poll(async () => (await page.getByTestId('job-progress').count()) === 0 && (await embedded.getAttribute('data-embedded')), { timeout: LONG, interval: 500 }).toBe('yes');
+    // Which ONNX Runtime execution provider ran it is shown with the model (no GPU in CI: cpu).
+    const provider = await embedded.getAttribute('data-provider');
+    expect(['cpu', 'cuda', 'webgpu', 'dml', 'coreml']).toContain(provider);
+    expect(await embedded.textContent()).toContain(`onnxruntime ${provider}`);
     await page.getByTestId('run-eval').click();
     await page.getByTestId('eval-table').waitFor({ timeout: LONG });
     const sets = await page.locator('[data-testid="eval-row"][data-group="heldout"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-feature-set')));

@@ -81,7 +81,7 @@ export const JobStartRequest = z.discriminatedUnion('kind', [
   IngestStart,
   ImportProfilesStart,
   TrainStart,
-  z.object({ kind: z.literal('embed') }).strict(),
+  z.object({ kind: z.literal('embed'), executionProvider: z.enum(['cuda', 'dml', 'coreml', 'webgpu', 'cpu']).optional(), allowSoftwareGpu: z.boolean().optional() }).strict(),
   z.object({ kind: z.literal('eval'), permutations: z.number().int().min(0).max(10_000).optional() }).strict(),
 ]);
 export type JobStartRequest = z.infer<typeof JobStartRequest>;
@@ -100,6 +100,8 @@ export const ModelInfo = z.object({
   losses: z.array(z.number()),
   /** Whether profiles from this model exist (embed has run since it was trained). */
   embedded: z.boolean(),
+  /** How its embedding ran: ONNX Runtime execution provider, GPU (webgpu), why faster ones were skipped; null before embed (or embedded by an older version). */
+  inference: z.object({ provider: z.string(), adapter: z.string().nullable(), skipped: z.string().nullable() }).nullable(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 

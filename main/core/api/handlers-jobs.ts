@@ -61,11 +61,18 @@ function parse<T>(s: string | null): T | null {
   }
 }
 
+/** A model set's `version` as written by embedModels; null for sets from before it was recorded. */
+function inferenceOf(v: Partial<ModelInfo['inference']> | null): ModelInfo['inference'] {
+  if (!v || typeof v.provider !== 'string') return null;
+  return { provider: v.provider, adapter: typeof v.adapter === 'string' ? v.adapter : null, skipped: typeof v.skipped === 'string' ? v.skipped : null };
+}
+
 export function listModels(db: DB): ModelInfo[] {
   const rows = db
     .prepare(
       `SELECT m.name, m.kind, m.status, m.step, m.backend, m.checkpoint, m.updated_at, m.config, m.metrics,
-              EXISTS (SELECT 1 FROM feature_sets f JOIN well_profiles p ON p.feature_set_id = f.id WHERE f.model_id = m.id) AS embedded
+              EXISTS (SELECT 1 FROM feature_sets f JOIN well_profiles p ON p.feature_set_id = f.id WHERE f.model_id = m.id) AS embedded,
+              (SELECT f.version FROM feature_sets f WHERE f.model_id = m.id AND f.name = m.name AND f.kind = 'model') AS inference
          FROM models m ORDER BY m.name`,
     )
     .all() as Record<string, unknown>[];
@@ -85,6 +92,7 @@ export function listModels(db: DB): ModelInfo[] {
       featureSource: config?.imageEncoder?.source ?? null,
       losses: thin(losses, 500),
       embedded: Boolean(r.embedded),
+      inference: inferenceOf(parse<Partial<ModelInfo['inference']>>(r.inference as string | null)),
     };
   });
 }

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../types.js';
+import { InputError, isBusyError } from '../types.js';
 import { inspectProjectFile, isWalFile, latestSchema, openImmutable, sidecar, writable, type ProjectFileKind } from './inspect.js';
 import { migrations } from './migrations/index.js';
 import { Database } from './sqlite.js';
@@ -53,13 +53,31 @@ export function openProject(file: string, opts: OpenOptions = {}): DB {
   } catch (e) {
     throw new InputError(`${abs}: cannot create a project here (${(e as Error).message})`);
   }
-  db.pragma('journal_mode = WAL');
+  useWal(db);
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   migrate(db);
   // Migrations above wait the full 5 s default (two first opens race); afterwards the caller's choice.
   db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
   return db;
+}
+
+/**
+ * Switch a new file to WAL. Two processes creating the same project at once both try; SQLite answers
+ * the loser SQLITE_BUSY at once (a shared lock cannot wait to become exclusive: deadlock avoidance), so
+ * the switch is retried for up to the busy timeout. A project already in WAL is only read.
+ */
+function useWal(db: DB): void {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if (!isBusyError(e) || Date.now() > deadline) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.random() * 20);
+    }
+  }
 }
 
 const readOnly = new WeakMap<DB, string>();

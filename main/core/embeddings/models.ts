@@ -1,6 +1,6 @@
 import type { DB } from '../db/open.js';
 import type { MiconConfig } from '../ml/config.js';
-import { createEmbedder } from '../ml/onnx-embed.js';
+import { createEmbedder, inferenceRecord, type EmbedderOptions } from '../ml/onnx-embed.js';
 import { SiteImages } from '../ml/site-images.js';
 import { exportModelOnnx } from '../ml/export-model.js';
 import { initValues } from '../ml/init.js';
@@ -18,22 +18,27 @@ export interface ModelEmbedding {
   /** Vectors embedded: sites, or wells for a model over imported (well-level) profiles (see `samples`). */
   sites: number;
   samples: 'sites' | 'wells';
+  /** The ONNX Runtime execution provider that ran the trained model, its GPU (webgpu), and why faster ones were skipped. */
   provider: string;
+  adapter: string | null;
   providerNote: string | null;
   sitesPerSecond: number;
 }
 
+/** Which execution providers to try (default: cuda → dml/coreml → webgpu → cpu) and whether a software GPU may run. */
+export type InferenceOptions = Pick<EmbedderOptions, 'executionProviders' | 'allowSoftwareGpu'>;
+
 const BATCH = 256;
 
 /**
- * Embed every site with each trained model's exported ONNX image side (onnxruntime; CUDA where its
- * add-on is installed). A feature-head model reads the site-level set it was trained on (its
+ * Embed every site with each trained model's exported ONNX image side (onnxruntime on the fastest
+ * execution provider that loads: ml/onnx-embed.ts; the model's feature set records which). A feature-head model reads the site-level set it was trained on (its
  * config's `source`: the hand-crafted features unless trained with `--features`, e.g. a frozen
  * backbone's output) and also gets `<name>+<source>` (`micon+handcrafted`): its embedding next to
  * those features, since on small screens the head refines rather than replaces them. Each model
  * also gets `<name>_untrained`: the same architecture at its initial weights, as a baseline.
  */
-export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
+export async function embedModels(db: DB, inference: InferenceOptions = {}): Promise<ModelEmbedding[]> {
   const models = db.prepare("SELECT id, name, config, onnx FROM models WHERE onnx IS NOT NULL AND status = 'trained' ORDER BY name").all() as {
     id: number;
     name: string;
@@ -66,10 +71,10 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
     }
     const sites = wellSamples ?? allSites;
     if (!sites.length) continue;
-    const trained = await embedSites(db, sites, config, new Uint8Array(m.onnx), feats);
+    const trained = await embedSites(db, sites, config, new Uint8Array(m.onnx), feats, inference);
     // The fair baseline of every model: the same architecture with the weights it started from
     // (config.seed), so "what training added" is measured, not assumed.
-    const untrained = await embedSites(db, sites, config, exportModelOnnx(config, initialWeights(config)), feats);
+    const untrained = await embedSites(db, sites, config, exportModelOnnx(config, initialWeights(config)), feats, inference);
     const names = [m.name, `${m.name}${UNTRAINED_SUFFIX}`];
     const wellName = wellSamples ? new Map(wellInfo(db).map((w) => [w.wellId, w])) : null;
     /** Store one set's vectors: per site, or per well (by plate and well name) for a well-level source. */
@@ -77,9 +82,11 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
       if (!wellName) for (const [id, v] of rows) insertSiteVector(db, fsId, id, v);
       else writeImportedWellFeatures(db, fsId, [...rows].map(([id, vec]) => ({ plate: wellName.get(id)!.plate, well: wellName.get(id)!.well, nRows: 1, vec })));
     };
+    // The model's sets keep how they were embedded (shown with the model in the app).
+    const how = JSON.stringify(inferenceRecord(trained));
     db.transaction(() => {
       const dim = trained.vectors.values().next().value!.length;
-      const fsId = replaceFeatureSet(db, { name: m.name, kind: 'model', dim, version: null, modelId: m.id });
+      const fsId = replaceFeatureSet(db, { name: m.name, kind: 'model', dim, version: how, modelId: m.id });
       store(fsId, trained.vectors);
       const u = replaceFeatureSet(db, { name: names[1], kind: 'baseline', dim, version: `untrained:${m.name}`, modelId: m.id });
       store(u, untrained.vectors);
@@ -89,7 +96,7 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
       if (feats) {
         const both = `${m.name}+${feats.source}`;
         names.push(both);
-        const cat = replaceFeatureSet(db, { name: both, kind: 'model', dim: dim + feats.dim, version: null, modelId: m.id });
+        const cat = replaceFeatureSet(db, { name: both, kind: 'model', dim: dim + feats.dim, version: how, modelId: m.id });
         const rows = new Map<number, Float32Array>();
         for (const [id, v] of trained.vectors) {
           const row = new Float32Array(dim + feats.dim);
@@ -100,7 +107,7 @@ export async function embedModels(db: DB): Promise<ModelEmbedding[]> {
         store(cat, rows);
       }
     })();
-    out.push({ name: m.name, featureSets: names, sites: trained.vectors.size, samples: wellSamples ? 'wells' : 'sites', provider: trained.provider, providerNote: trained.providerNote, sitesPerSecond: trained.vectors.size / trained.seconds });
+    out.push({ name: m.name, featureSets: names, sites: trained.vectors.size, samples: wellSamples ? 'wells' : 'sites', provider: trained.provider, adapter: trained.adapter, providerNote: trained.fallbackReason || null, sitesPerSecond: trained.vectors.size / trained.seconds });
   }
   return out;
 }
@@ -117,9 +124,10 @@ async function embedSites(
   config: MiconConfig,
   onnx: Uint8Array,
   feats: SiteFeatures | null,
-): Promise<{ vectors: Map<number, Float32Array>; provider: string; providerNote: string | null; seconds: number }> {
+  inference: InferenceOptions,
+): Promise<{ vectors: Map<number, Float32Array>; provider: string; adapter: string | null; fallbackReason: string; seconds: number }> {
   const enc = config.imageEncoder;
-  const embedder = await createEmbedder(onnx);
+  const embedder = await createEmbedder(onnx, inference);
   const images = enc.kind === 'cnn' ? new SiteImages(db, enc.spec.inputSize) : null;
   const per = enc.kind === 'cnn' ? enc.spec.channels * enc.spec.inputSize * enc.spec.inputSize : enc.inputDim;
   const vectors = new Map<number, Float32Array>();
@@ -136,5 +144,5 @@ async function embedSites(
   } finally {
     await embedder.close();
   }
-  return { vectors, provider: embedder.provider, providerNote: embedder.fallbackReason ?? null, seconds: (performance.now() - t0) / 1000 };
+  return { vectors, provider: embedder.provider, adapter: embedder.adapter, fallbackReason: embedder.fallbackReason, seconds: (performance.now() - t0) / 1000 };
 }

@@ -3,6 +3,7 @@
 import { InputError } from '../types.js';
 import { FromJob, JobCancelled, ToJob } from './protocol.js';
 import { jobs } from './registry.js';
+import { parentTransport } from './remote-trainer-ipc.js';
 
 const send = (m: FromJob) => process.send?.(m);
 let current: { jobId: string; abort: AbortController } | null = null;
@@ -22,13 +23,19 @@ process.on('message', async (raw) => {
   }
   const abort = new AbortController();
   current = { jobId: msg.jobId, abort };
+  const remote = msg.remoteTrainer ? parentTransport(msg.jobId) : null;
   try {
-    const result = await fn(msg.params, { signal: abort.signal, progress: (progress) => send({ type: 'progress', jobId: msg.jobId, progress }) });
+    const result = await fn(msg.params, {
+      signal: abort.signal,
+      progress: (progress) => send({ type: 'progress', jobId: msg.jobId, progress }),
+      ...(remote ? { remoteTrainer: remote.send } : {}),
+    });
     send({ type: 'result', jobId: msg.jobId, result });
   } catch (e) {
     if (e instanceof JobCancelled || abort.signal.aborted) send({ type: 'cancelled', jobId: msg.jobId });
     else send({ type: 'error', jobId: msg.jobId, error: { message: (e as Error).message, input: e instanceof InputError } });
   } finally {
+    remote?.close();
     current = null;
   }
 });

@@ -4,7 +4,7 @@
 import type { DB } from '../db/open.js';
 import { embedBaselines, type BaselineSummary } from '../embeddings/baselines.js';
 import { embedHandcrafted, refreshHandcrafted } from '../embeddings/handcrafted.js';
-import type { ModelEmbedding } from '../embeddings/models.js';
+import type { InferenceOptions, ModelEmbedding } from '../embeddings/models.js';
 import { setProjectNormalization, type Normalization } from '../embeddings/normalization.js';
 import { buildAllProfiles, type ProfileSummary } from '../embeddings/profiles.js';
 import { InputError } from '../types.js';
@@ -23,7 +23,7 @@ export interface EmbedAllResult {
 
 export async function embedAll(
   db: DB,
-  opts: { onProgress?: (p: Progress) => void; signal?: AbortSignal; label?: string; normalization?: Partial<Normalization> } = {},
+  opts: { onProgress?: (p: Progress) => void; signal?: AbortSignal; label?: string; normalization?: Partial<Normalization>; inference?: InferenceOptions } = {},
 ): Promise<EmbedAllResult> {
   const signal = opts.signal ?? new AbortController().signal;
   const label = opts.label ?? 'project';
@@ -49,7 +49,7 @@ export async function embedAll(
   opts.onProgress?.({ stage: 'models', done: 0, total: trained });
   // onnxruntime is loaded only when there is a model to run.
   const { embedModels } = await import('../embeddings/models.js');
-  const models = await embedModels(db);
+  const models = await embedModels(db, opts.inference);
   opts.onProgress?.({ stage: 'models', done: models.length, total: trained });
   throwIfCancelled(signal);
   const baselines = embedBaselines(db);

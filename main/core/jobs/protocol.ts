@@ -2,12 +2,20 @@
 // with cancel from the parent at any time. Messages are validated on receipt: a job process that
 // misbehaves must not be able to confuse the UI.
 import { z } from 'zod';
+import type { TrainerTransport } from '../ml/trainer-protocol.js';
 
 export const JobKind = z.enum(['ingest', 'import-profiles', 'train', 'embed', 'eval', 'sleep']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const ToJob = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('start'), jobId: z.string(), kind: JobKind, params: z.record(z.string(), z.unknown()) }),
+  z.object({
+    type: z.literal('start'),
+    jobId: z.string(),
+    kind: JobKind,
+    params: z.record(z.string(), z.unknown()),
+    /** The parent relays Trainer calls (trainer-protocol.ts) to a compute side: train jobs may use it. */
+    remoteTrainer: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('cancel'), jobId: z.string() }),
 ]);
 export type ToJob = z.infer<typeof ToJob>;
@@ -45,6 +53,8 @@ export type FromJob = z.infer<typeof FromJob>;
 export interface JobContext {
   progress(p: Progress): void;
   signal: AbortSignal;
+  /** Present when the parent relays Trainer calls (Electron's compute window): the way to reach it. */
+  remoteTrainer?: TrainerTransport;
 }
 
 export type JobFn = (params: Record<string, unknown>, ctx: JobContext) => Promise<unknown>;

@@ -5,7 +5,9 @@ import { embedHandcrafted, HANDCRAFTED, refreshHandcrafted } from '../embeddings
 import { featureSetByName, featureSets } from '../embeddings/store.js';
 import { ingestFolder } from '../ingest/ingest.js';
 import { InputError, type ChannelName } from '../types.js';
+import type { TrainOptions } from '../ml/train.js';
 import { embedAll, ensureBaselines } from './embed.js';
+import { chooseRemoteTrainer } from './remote-trainer-ipc.js';
 import type { JobFn, JobKind } from './protocol.js';
 import { throwIfCancelled } from './protocol.js';
 
@@ -19,7 +21,9 @@ export const TrainJobParams = z.object({
   steps: z.number().int().positive().optional(),
   batchCompounds: z.number().int().positive().optional(),
   seed: z.number().int().optional(),
-  backend: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
+  backend: z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']).optional(),
+  /** Accept a software (fallback) WebGPU adapter (`--allow-software-gpu`). */
+  allowSoftwareGpu: z.boolean().optional(),
   resume: z.boolean().optional(),
   checkpointEvery: z.number().int().positive().optional(),
   checkpointDir: z.string().optional(),
@@ -31,7 +35,13 @@ export const TrainJobParams = z.object({
 });
 export type TrainJobParams = z.input<typeof TrainJobParams>;
 
-export const EmbedJobParams = z.object({ db: z.string().min(1) });
+export const EmbedJobParams = z.object({
+  db: z.string().min(1),
+  /** Run only on this ONNX Runtime execution provider (default: the fastest that loads). */
+  executionProvider: z.string().min(1).optional(),
+  /** Let the webgpu provider run on a software adapter. */
+  allowSoftwareGpu: z.boolean().optional(),
+});
 export const EvalJobParams = z.object({ db: z.string().min(1), permutations: z.number().int().min(0).optional() });
 
 function parseParams<T extends z.ZodType>(schema: T, kind: string, p: Record<string, unknown>): z.output<T> {
@@ -88,13 +98,16 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
       }
       throwIfCancelled(ctx.signal);
       const { train } = await import('../ml/train.js');
-      return await train(db, {
+      // In the Electron app the parent relays to its compute window (Chromium's WebGPU).
+      const remote = ctx.remoteTrainer ? await chooseRemoteTrainer(ctx.remoteTrainer, p.backend, p.allowSoftwareGpu ?? false) : {};
+      const result = await train(db, {
+        trainer: remote.trainer,
         model: p.model,
         encoder: p.encoder,
         steps: p.steps,
         batchCompounds: p.batchCompounds,
         seed: p.seed,
-        backend: p.backend,
+        backend: p.backend as TrainOptions['backend'],
         resume: p.resume,
         checkpointEvery: p.checkpointEvery,
         checkpointDir: p.checkpointDir,
@@ -109,6 +122,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
           ctx.progress({ stage: 'train', done: t.step, total: t.steps, metrics: { ...terms, loss: train.loss, samplesPerSecond: train.samplesPerSecond }, train });
         },
       });
+      return remote.note ? { ...result, computeWindow: remote.note } : result;
     } finally {
       db.close();
     }
@@ -117,7 +131,8 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
     const p = parseParams(EmbedJobParams, 'embed', raw);
     const db = openProject(p.db, { create: false });
     try {
-      return await embedAll(db, { signal: ctx.signal, onProgress: ctx.progress, label: p.db });
+      const inference = { executionProviders: p.executionProvider ? [p.executionProvider] : undefined, allowSoftwareGpu: p.allowSoftwareGpu };
+      return await embedAll(db, { signal: ctx.signal, onProgress: ctx.progress, label: p.db, inference });
     } finally {
       db.close();
     }

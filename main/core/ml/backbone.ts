@@ -20,7 +20,7 @@ import { featureSetByName, insertSiteVector, replaceFeatureSet, siteArray, siteI
 import { throwIfCancelled } from '../jobs/protocol.js';
 import { InputError } from '../types.js';
 import { DEFAULT_IMAGE_ENCODER } from './encoder-spec.js';
-import { openSession, type EmbedderOptions } from './onnx-embed.js';
+import { inferenceRecord, openSession, type EmbedderOptions } from './onnx-embed.js';
 import { toInput } from './site-images.js';
 
 export const BACKBONE_KIND = 'backbone';
@@ -183,7 +183,9 @@ export interface BackboneResult {
   normalize: 'none' | 'imagenet';
   input: { name: string; shape: (number | string)[] };
   output: { name: string; shape: (number | string)[]; pooled: boolean };
+  /** The ONNX Runtime execution provider that ran it, its GPU (webgpu), and why faster ones were skipped. */
   provider: string;
+  adapter: string | null;
   providerNote: string | null;
   sitesPerSecond: number;
   seconds: number;
@@ -220,7 +222,7 @@ export async function embedBackbone(db: DB, file: string, opts: BackboneOptions 
     if (/protobuf parsing failed|ModelProto/i.test(msg)) throw new InputError(`${file} is not an ONNX model (onnxruntime could not parse it)`);
     throw new InputError(`onnxruntime cannot load ${file}: ${msg}`);
   }
-  const { session, provider, fallbackReason } = opened;
+  const { session, provider, adapter, fallbackReason } = opened;
   try {
     const label = path.basename(file);
     const plan = planBackbone(label, session.inputMetadata as readonly ValueMeta[], session.outputMetadata as readonly ValueMeta[], opts);
@@ -279,6 +281,7 @@ export async function embedBackbone(db: DB, file: string, opts: BackboneOptions 
       input: plan.inputName,
       output: plan.outputName,
       pooled,
+      inference: inferenceRecord(opened),
     });
     const fsId = db.transaction(() => {
       const id = replaceFeatureSet(db, { name, kind: BACKBONE_KIND, dim: siteDim, version, modelId: null });
@@ -298,6 +301,7 @@ export async function embedBackbone(db: DB, file: string, opts: BackboneOptions 
       input: { name: plan.inputName, shape: plan.inputShape },
       output: { name: plan.outputName, shape: plan.outputShape, pooled },
       provider,
+      adapter,
       providerNote: fallbackReason || null,
       sitesPerSecond: vectors.size / Math.max(runSeconds, 1e-9),
       seconds: (performance.now() - t0) / 1000,

@@ -31,6 +31,8 @@ export interface ExecutionProviderStatus {
   name: string;
   available: boolean;
   reason?: string;
+  /** webgpu: the GPU it runs on. */
+  adapter?: string;
 }
 
 export interface DoctorReport {
@@ -45,7 +47,7 @@ export interface DoctorReport {
   /** What each job will run on here: training picks a tfjs backend, embedding an ORT execution provider. */
   jobs: {
     train: { backend: string; detail: string; threads: number; skipped: string[] } | { backend: null; error: string };
-    embed: { provider: string; threads: number; skipped: string | null } | { provider: null; error: string };
+    embed: { provider: string; adapter: string | null; threads: number; skipped: string | null } | { provider: null; error: string };
   };
 }
 
@@ -195,9 +197,9 @@ async function tfjsBackends(): Promise<{ version: string | null; backends: TfBac
 }
 
 /**
- * onnxruntime-node: version, execution providers (CPU always; CUDA only when its add-on is installed
- * and a session actually loads on it), and the one embedding picks, found by the embedder itself
- * on a one-node model.
+ * onnxruntime-node: version, every execution provider of the embedder's order (cuda → dml/coreml →
+ * webgpu → cpu) with why it is or is not usable — the embedder's own checks (add-on, WebGPU adapter,
+ * software adapters refused), then a session on a one-node model — and the one embedding picks.
  */
 async function onnxRuntime(): Promise<{ version: string | null; available: boolean; reason?: string; threads: number; executionProviders: ExecutionProviderStatus[]; embed: DoctorReport['jobs']['embed'] }> {
   const threads = os.availableParallelism();
@@ -214,23 +216,26 @@ async function onnxRuntime(): Promise<{ version: string | null; available: boole
     return { version: version('onnxruntime-node') ?? null, available: false, reason, threads, executionProviders: [], embed: { provider: null, error: reason } };
   }
   const probe = async (ep: string): Promise<ExecutionProviderStatus> => {
+    const check = await embedMod.checkProvider(ep);
+    if (!check.ok) return { name: ep, available: false, reason: check.reason };
     try {
       const e = await embedMod.createEmbedder(tiny, { executionProviders: [ep], threads: 1 });
       await e.close();
-      return { name: ep, available: true };
+      return { name: ep, available: true, ...(e.adapter ? { adapter: e.adapter } : {}) };
     } catch (e) {
-      return { name: ep, available: false, reason: firstLine(e).replace(/^no ONNX Runtime execution provider could load the model: /, '') };
+      return { name: ep, available: false, reason: firstLine(e).replace(/^no ONNX Runtime execution provider could load the model: [\w-]+: /, '') };
     }
   };
-  const cuda = embedMod.cudaAddonStatus();
-  const executionProviders = [await probe('cpu'), cuda.available ? await probe('cuda') : { name: 'cuda', available: false, reason: cuda.reason }];
+  const executionProviders: ExecutionProviderStatus[] = [];
+  for (const ep of embedMod.defaultExecutionProviders()) executionProviders.push(await probe(ep));
   let embed: DoctorReport['jobs']['embed'];
   try {
     const e = await embedMod.createEmbedder(tiny);
     await e.close();
-    embed = { provider: e.provider, threads, skipped: e.fallbackReason || null };
+    embed = { provider: e.provider, adapter: e.adapter, threads, skipped: e.fallbackReason || null };
   } catch (e) {
     embed = { provider: null, error: firstLine(e) };
   }
-  return { version: version('onnxruntime-node') ?? null, available: executionProviders[0].available, threads, executionProviders, embed };
+  const cpu = executionProviders.find((p) => p.name === 'cpu');
+  return { version: version('onnxruntime-node') ?? null, available: !!cpu?.available, threads, executionProviders, embed };
 }

@@ -57,6 +57,11 @@ export function describeAdapter(i: GpuAdapterInfo): string {
   return `${name}${extra ? ` (${extra})` : ''}${i.software ? ' [software]' : ''}`;
 }
 
+/** Why a software adapter is not used (here, and in Electron's compute window, which imports this file). */
+export function softwareRefusal(i: GpuAdapterInfo): string {
+  return `refused the software WebGPU adapter ${describeAdapter(i)}: it emulates a GPU on the CPU and trains 6–80× slower than wasm (pass --allow-software-gpu to use it anyway)`;
+}
+
 function noAdapterReason(): string {
   if (process.platform === 'linux') return 'no WebGPU adapter: Dawn found no Vulkan GPU (install the GPU vendor\'s Vulkan driver and the Vulkan loader, libvulkan1)';
   if (process.platform === 'win32') return 'no WebGPU adapter: Dawn found no Direct3D 12 GPU';
@@ -100,12 +105,6 @@ export async function findWebGpuAdapter(opts: WebGpuOptions = {}): Promise<WebGp
   }
   if (!adapter) return { ok: false, reason: noAdapterReason() };
   const info = adapterInfo(adapter);
-  if (info.software && !opts.allowSoftware) {
-    return {
-      ok: false,
-      info,
-      reason: `refused the software WebGPU adapter ${describeAdapter(info)}: it emulates a GPU on the CPU and trains 6–80× slower than wasm (pass --allow-software-gpu to use it anyway)`,
-    };
-  }
+  if (info.software && !opts.allowSoftware) return { ok: false, info, reason: softwareRefusal(info) };
   return { ok: true, gpu, adapter, info };
 }

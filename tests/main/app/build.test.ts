@@ -50,13 +50,19 @@ describe('electron-vite build', () => {
     expect(vite.status, `${vite.stdout}\n${vite.stderr}`).toBe(0);
   });
 
-  it('writes one CommonJS preload that requires nothing but electron', () => {
-    expect(fs.readdirSync(path.join(tmp, 'app', 'preload'))).toEqual(['index.cjs']);
-    const src = fs.readFileSync(path.join(tmp, 'app', 'preload', 'index.cjs'), 'utf8');
-    expect([...src.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1])).toEqual(['electron']);
-    expect(src).not.toMatch(/^\s*(import|export)\s/m);
-    expect(src).toContain('exposeInMainWorld("micon"');
-    expect(src).not.toMatch(/zod/);
+  it('writes two CommonJS preloads (the UI, the compute window) that require nothing but electron', () => {
+    expect(fs.readdirSync(path.join(tmp, 'app', 'preload')).sort()).toEqual(['compute.cjs', 'index.cjs']);
+    for (const [file, api] of [['index.cjs', 'micon'], ['compute.cjs', 'miconCompute']]) {
+      const src = fs.readFileSync(path.join(tmp, 'app', 'preload', file), 'utf8');
+      expect([...src.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1])).toEqual(['electron']);
+      expect(src).not.toMatch(/^\s*(import|export)\s/m);
+      expect(src).toContain(`exposeInMainWorld("${api}"`);
+      expect(src).not.toMatch(/zod/);
+    }
+    // The compute window's preload exposes its two channels and nothing of the app's API.
+    const compute = fs.readFileSync(path.join(tmp, 'app', 'preload', 'compute.cjs'), 'utf8');
+    expect(compute).not.toContain('micon:invoke');
+    expect(compute).toContain('micon-compute:call');
   });
 
   it('writes an ESM main that loads native and WASM packages from node_modules', () => {
@@ -95,5 +101,8 @@ describe('electron-vite build', () => {
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
     for (const [name, buf] of a) expect(buf.equals(b.get(name)!), name).toBe(true);
     expect(a.has('index.html')).toBe(true);
+    // The compute page ships beside the UI, with its own CSP and no network.
+    expect(a.has(path.join('compute', 'index.html'))).toBe(true);
+    expect(a.get(path.join('compute', 'index.html'))!.toString()).toMatch(/Content-Security-Policy" content="default-src 'none'; script-src 'self'; connect-src 'none'/);
   });
 });

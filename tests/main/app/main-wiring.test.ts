@@ -28,6 +28,8 @@ const fake = vi.hoisted(() => {
     headers: null as Fn | null,
     errors: [] as [string, string][],
     exitCodes: [] as number[],
+    switches: [] as string[],
+    ipcListeners: new Map<string, Fn>(),
     userData: '',
     appPath: '',
   };
@@ -93,6 +95,7 @@ const fake = vi.hoisted(() => {
       getPath: () => state.userData,
       getAppPath: () => state.appPath,
       getVersion: () => '0.1.0',
+      commandLine: { appendSwitch: (name: string) => state.switches.push(name) },
       on(ev: string, f: Fn) {
         state.appListeners.set(ev, [...(state.appListeners.get(ev) ?? []), f]);
         return electron.app;
@@ -101,8 +104,9 @@ const fake = vi.hoisted(() => {
     ipcMain: {
       handle: (ch: string, f: Fn) => state.ipc.set(ch, f),
       removeHandler: (ch: string) => state.ipc.delete(ch),
-      on: (ch: string, f: Fn) => state.ipc.set(ch, f),
-      removeAllListeners: (ch: string) => state.ipc.delete(ch),
+      on: (ch: string, f: Fn) => state.ipcListeners.set(ch, f),
+      removeListener: (ch: string) => state.ipcListeners.delete(ch),
+      removeAllListeners: (ch: string) => state.ipcListeners.delete(ch),
     },
     protocol: {
       registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s),
@@ -178,6 +182,11 @@ describe('main/app/index.ts wiring', () => {
 
     // The window: isolated, sandboxed, no Node, loading the app's own origin.
     const [win] = s.windows;
+    // The hidden compute window is created by the first train job that asks for it, not at start;
+    // its reply channel listens already. Linux Chromium needs the WebGPU switch before ready.
+    expect(s.windows).toHaveLength(1);
+    expect([...s.ipcListeners.keys()].sort()).toEqual([GRANT_CHANNEL, 'micon-compute:reply'].sort());
+    expect(s.switches).toEqual(process.platform === 'linux' ? ['enable-unsafe-webgpu'] : []);
     expect(win.opts.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(String((win.opts.webPreferences as { preload: string }).preload)).toMatch(/preload[\\/]index\.cjs$/);
     expect(win.webContents.url).toBe(APP_INDEX_URL);
@@ -213,7 +222,7 @@ describe('main/app/index.ts wiring', () => {
     expect(headers.mock.calls[1][0]).toEqual({});
 
     // IPC: one handler, answering the app page and refusing others; and the preload's drop grants.
-    expect([...s.ipc.keys()]).toEqual([INVOKE_CHANNEL, GRANT_CHANNEL]);
+    expect([...s.ipc.keys()]).toEqual([INVOKE_CHANNEL]);
     const invoke = s.ipc.get(INVOKE_CHANNEL) as (e: unknown, name: string, req: unknown) => Promise<unknown>;
     const fromApp = { senderFrame: { url: APP_INDEX_URL, parent: null } };
     expect(await invoke(fromApp, 'project.info', {})).toMatchObject({ ok: true, result: { path: project, transport: 'electron', transportNote: null } });
@@ -225,7 +234,7 @@ describe('main/app/index.ts wiring', () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-dropped-'));
     const outsideError = { ok: false, error: expect.stringMatching(/outside the folders/) };
     expect(await invoke(fromApp, 'fs.browse', { path: outside })).toMatchObject(outsideError);
-    const grant = s.ipc.get(GRANT_CHANNEL) as (e: unknown, p: unknown) => void;
+    const grant = s.ipcListeners.get(GRANT_CHANNEL) as (e: unknown, p: unknown) => void;
     grant({ senderFrame: { url: 'https://evil.example/', parent: null } }, outside);
     expect(await invoke(fromApp, 'fs.browse', { path: outside })).toMatchObject(outsideError);
     grant(fromApp, outside);

@@ -51,7 +51,20 @@ export function ModelsTable({ models }: { models: ModelInfo[] | null }) {
                     </span>
                   )}
                 </td>
-                <td>{m.embedded ? 'yes' : 'not yet'}</td>
+                <td
+                  data-testid="model-embedded"
+                  data-embedded={m.embedded ? 'yes' : 'no'}
+                  data-provider={m.inference?.provider}
+                  title={m.inference?.skipped ? `faster providers skipped: ${m.inference.skipped}` : undefined}
+                >
+                  {m.embedded ? 'yes' : 'not yet'}
+                  {m.embedded && m.inference && (
+                    <div className="muted small">
+                      onnxruntime {m.inference.provider}
+                      {m.inference.adapter ? ` on ${m.inference.adapter}` : ''}
+                    </div>
+                  )}
+                </td>
                 <td className="path-cell" title={m.checkpoint ?? undefined}>
                   {m.checkpoint ? m.checkpoint.split(/[\\/]/).slice(-2).join('/') : '–'}
                 </td>

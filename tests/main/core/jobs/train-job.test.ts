@@ -64,10 +64,14 @@ describe('train and embed jobs', () => {
     for (const p of stages.values()) expect(p.done).toBe(p.total);
     expect(r.models).toHaveLength(1);
     expect(r.models[0]).toMatchObject({ name: 'micon', sites: 192 });
-    expect(['cpu', 'cuda']).toContain(r.models[0].provider);
+    expect(['cpu', 'cuda', 'webgpu']).toContain(r.models[0].provider);
     expect(r.featureSets.map((f) => f.featureSet).sort()).toEqual(['cellcount', 'handcrafted', 'handcrafted_z', 'micon', 'micon+handcrafted', 'micon_untrained']);
     // The fair baselines (cellcount, handcrafted_z, micon_untrained) get profiles like every set.
     expect(stages.get('profiles')!.total).toBe(6);
+    // The inference options reach the embedder: one provider only, and the result says so.
+    const cpu = await runJob<{ models: { provider: string; adapter: string | null; providerNote: string | null }[] }>('embed', { db, executionProvider: 'cpu' }).done;
+    expect(cpu.models[0]).toEqual(expect.objectContaining({ provider: 'cpu', adapter: null, providerNote: null }));
+    await expect(runJob('embed', { db, executionProvider: 'no-such-ep' }).done).rejects.toThrow(/no-such-ep: not in this onnxruntime-node build/);
   });
 
   it('fine-tunes in the job process: initFrom, featureSource and compounds reach train()', async () => {

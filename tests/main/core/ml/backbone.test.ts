@@ -144,7 +144,7 @@ describe('embedBackbone on the demo screen', () => {
       const r = await embedBackbone(db, file, { threads: 2 });
       const sites = siteInfo(db);
       expect(r).toMatchObject({ featureSet: 'backbone:enc5', sites: sites.length, dim: 5 * SPEC5.perChannelDim, mode: 'five-channel', inputSize: 32, output: { name: 'embedding', pooled: false } });
-      expect(['cpu', 'cuda']).toContain(r.provider);
+      expect(['cpu', 'cuda', 'webgpu']).toContain(r.provider);
       console.log(`[backbone] ${r.sites} sites × ${r.dim} via ${r.provider}${r.providerNote ? ` (${r.providerNote})` : ''}: ${Math.round(r.sitesPerSecond)} sites/s`);
       const fs = featureSetByName(db, 'backbone:enc5')!;
       expect(fs.kind).toBe('backbone');

@@ -5,38 +5,14 @@ import { makeConfig, type ConfigOverrides } from '../../../../main/core/ml/confi
 import { trainStep, objective, type ObjectiveBatch } from '../../../../main/core/ml/objective.js';
 import { createModel, disposeModel, paramData } from '../../../../main/core/ml/model.js';
 import { conv2dTrainable } from '../../../../main/core/ml/conv-grad.js';
+import { tinyMiconData } from '../../../helpers/tiny-micon-data.js';
 
 const COMPOUNDS = 8;
 const S = 16;
 const BITS = 64;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
-
 // 8 compounds × 2 treated images (a per-compound pattern plus noise) and a control for each.
-function tinyData(): { treated: Float32Array; controls: Float32Array; fps: Float32Array; labels: number[] } {
-  const r = rng(42);
-  const per = 5 * S * S;
-  const patterns = Array.from({ length: COMPOUNDS }, () => Float32Array.from({ length: per }, r));
-  const fpOf = Array.from({ length: COMPOUNDS }, () => Float32Array.from({ length: BITS }, () => (r() < 0.2 ? 1 : 0)));
-  const n = 2 * COMPOUNDS;
-  const treated = new Float32Array(n * per);
-  const controls = new Float32Array(n * per);
-  const fps = new Float32Array(n * BITS);
-  const labels: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const c = k % COMPOUNDS;
-    labels.push(c);
-    for (let i = 0; i < per; i++) {
-      treated[k * per + i] = 0.6 * patterns[c][i] + 0.4 * r();
-      controls[k * per + i] = r();
-    }
-    fps.set(fpOf[c], k * BITS);
-  }
-  return { treated, controls, fps, labels };
-}
+const tinyData = () => tinyMiconData({ seed: 42, compounds: COMPOUNDS, size: S, bits: BITS });
 
 const spec = { inputSize: S, channels: 5, convs: [{ filters: 8, kernel: 3, stride: 2 }, { filters: 16, kernel: 3, stride: 2 }], perChannelDim: 8 };
 const small: ConfigOverrides = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_IMAGE_ENCODER, encoderParamShapes } from '../../../../main/core/ml/encoder-spec.js';
-import { createEmbedder, cudaAddonStatus } from '../../../../main/core/ml/onnx-embed.js';
+import { checkProvider, createEmbedder, cudaAddonStatus, defaultExecutionProviders } from '../../../../main/core/ml/onnx-embed.js';
 import { exportImageEncoderOnnx } from '../../../../main/core/ml/onnx-export.js';
 import { randomWeights, rng, uniform } from './onnx-helpers.js';
 
@@ -9,12 +9,22 @@ const model = exportImageEncoderOnnx(spec, randomWeights(encoderParamShapes(spec
 const siteSize = spec.channels * spec.inputSize ** 2;
 
 describe('ORT embedder', () => {
+  it('tries cuda → dml/coreml → webgpu → cpu, as this platform can have them', () => {
+    expect(defaultExecutionProviders('linux')).toEqual(['cuda', 'webgpu', 'cpu']);
+    expect(defaultExecutionProviders('win32')).toEqual(['cuda', 'dml', 'webgpu', 'cpu']);
+    expect(defaultExecutionProviders('darwin')).toEqual(['coreml', 'webgpu', 'cpu']);
+  });
+
   it('says which provider runs and why a faster one was skipped', async () => {
     const cuda = cudaAddonStatus();
+    // Without a GPU (CI) webgpu is skipped: no adapter, or a software one refused (onnx-embed-webgpu.test.ts).
+    const webgpu = await checkProvider('webgpu');
     const emb = await createEmbedder(model, { threads: 1 });
     try {
-      expect(emb.provider).toBe(cuda.available ? 'cuda' : 'cpu');
-      if (!cuda.available) expect(emb.fallbackReason).toMatch(/CUDA/);
+      expect(emb.provider).toBe(cuda.available ? 'cuda' : webgpu.ok ? 'webgpu' : 'cpu');
+      expect(emb.adapter).toBe(emb.provider === 'webgpu' && webgpu.ok ? webgpu.adapter : null);
+      if (!cuda.available) expect(emb.fallbackReason).toMatch(/cuda: .*CUDA/);
+      if (emb.provider === 'cpu' && !webgpu.ok) expect(emb.fallbackReason).toContain(`webgpu: ${webgpu.reason}`);
       console.log(`[onnx] provider ${emb.provider}${emb.fallbackReason ? ` (${emb.fallbackReason})` : ''}`);
     } finally {
       await emb.close();
@@ -25,7 +35,7 @@ describe('ORT embedder', () => {
     const emb = await createEmbedder(model, { executionProviders: ['no-such-ep', 'cpu'], threads: 1 });
     try {
       expect(emb.provider).toBe('cpu');
-      expect(emb.fallbackReason).toMatch(/no-such-ep/);
+      expect(emb.fallbackReason).toMatch(/no-such-ep: not in this onnxruntime-node build \(it has cpu, webgpu/);
     } finally {
       await emb.close();
     }

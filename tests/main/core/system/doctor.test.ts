@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../main/core/ml/backend.js';
-import { cudaAddonStatus } from '../../../../main/core/ml/onnx-embed.js';
+import { checkProvider, cudaAddonStatus, defaultExecutionProviders } from '../../../../main/core/ml/onnx-embed.js';
 import { doctor, explainTfGpuError, type DoctorReport } from '../../../../main/core/system/doctor.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -40,14 +40,19 @@ describe('micon doctor', () => {
     expect(r.threads).toEqual({ cpus: os.availableParallelism(), wasm: r.tfjs.backends[2].threads, onnxruntime: os.availableParallelism() });
   });
 
-  it('reports onnxruntime-node: its version, CPU always, CUDA only when its add-on is installed and loads', () => {
+  it('reports onnxruntime-node: its version and every execution provider in the embedder\'s order, with why each unusable one is', async () => {
     const pkg = createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string };
     expect(r.onnxruntime).toMatchObject({ version: pkg.version, available: true });
-    expect(r.onnxruntime.executionProviders.map((p) => p.name)).toEqual(['cpu', 'cuda']);
-    expect(r.onnxruntime.executionProviders[0]).toEqual({ name: 'cpu', available: true });
-    const cuda = r.onnxruntime.executionProviders[1];
-    if (!cudaAddonStatus().available) expect(cuda).toEqual({ name: 'cuda', available: false, reason: cudaAddonStatus().reason });
-    if (!cuda.available) expect(cuda.reason).toBeTruthy();
+    expect(r.onnxruntime.executionProviders.map((p) => p.name)).toEqual(defaultExecutionProviders());
+    expect(r.onnxruntime.executionProviders.at(-1)).toEqual({ name: 'cpu', available: true });
+    const cuda = r.onnxruntime.executionProviders.find((p) => p.name === 'cuda');
+    if (cuda && !cudaAddonStatus().available) expect(cuda).toEqual({ name: 'cuda', available: false, reason: cudaAddonStatus().reason });
+    // webgpu: the adapter it runs on, or the embedder's own reason (no adapter, software adapter refused).
+    const webgpu = r.onnxruntime.executionProviders.find((p) => p.name === 'webgpu')!;
+    const check = await checkProvider('webgpu');
+    if (check.ok) expect(webgpu).toMatchObject({ available: true, adapter: check.adapter });
+    else expect(webgpu).toEqual({ name: 'webgpu', available: false, reason: check.reason });
+    for (const p of r.onnxruntime.executionProviders) if (!p.available) expect(p.reason, p.name).toBeTruthy();
     expect(r.components.find((c) => c.name === 'onnxruntime-node')).toMatchObject({ available: true, optional: false, version: pkg.version });
   });
 
@@ -55,9 +60,10 @@ describe('micon doctor', () => {
     const pick = await selectBackend('tensorflow');
     expect(r.jobs.train).toMatchObject({ backend: pick.name, detail: pick.detail, threads: pick.threads });
     if ('skipped' in r.jobs.train) expect(r.jobs.train.skipped).toHaveLength(pick.tried.filter((t) => !t.ok).length);
-    const cuda = r.onnxruntime.executionProviders.find((p) => p.name === 'cuda')!;
-    expect(r.jobs.embed).toMatchObject({ provider: cuda.available ? 'cuda' : 'cpu', threads: os.availableParallelism() });
-    if (!cudaAddonStatus().available) expect(r.jobs.embed).toMatchObject({ skipped: cudaAddonStatus().reason });
+    const first = r.onnxruntime.executionProviders.find((p) => p.available)!;
+    expect(r.jobs.embed).toMatchObject({ provider: first.name, adapter: first.adapter ?? null, threads: os.availableParallelism() });
+    const skipped = r.onnxruntime.executionProviders.slice(0, r.onnxruntime.executionProviders.indexOf(first));
+    expect(r.jobs.embed).toMatchObject({ skipped: skipped.length ? skipped.map((p) => `${p.name}: ${p.reason}`).join('; ') : null });
   });
 
   it('names the missing CUDA library and the fix when tfjs-node-gpu cannot load', () => {
