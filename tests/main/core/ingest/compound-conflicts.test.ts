@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseRequest } from '../../../../main/core/api/contract.js';
 import { openProject } from '../../../../main/core/db/open.js';
 import { ingestFolder } from '../../../../main/core/ingest/ingest.js';
 import { previewIngest } from '../../../../main/core/ingest/preview.js';
@@ -99,6 +100,8 @@ describe('one compound id with two structures in a platemap', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/^micon: .*compound JCP-1 is given two different structures/);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
+    // The app's import job takes the same choice.
+    expect(parseRequest('jobs.start', { kind: 'ingest', folder: JUMP, platemap: pm, allowConflicts: true })).toMatchObject({ allowConflicts: true });
     const ok = run('--allow-conflicts');
     expect(ok.status, ok.stderr).toBe(0);
     expect((JSON.parse(ok.stdout) as { plates: number }).plates).toBe(1);
