@@ -59,6 +59,7 @@ program
   .option('--plate-meta <csv>', 'plate → source, batch, replicate')
   .option('--channels <map>', 'explicit channel mapping when names cannot be resolved, e.g. "1=DNA,2=ER,3=RNA,4=AGP,5=Mito"')
   .option('--cache-size <px>', 'side of the cached array per site (thumbnails, heatmaps, CNN input); kept as the project setting (default 64)')
+  .option('--allow-conflicts', 'import a platemap that gives a compound id two different structures, keeping the first (refused otherwise)')
   .option('--json', 'print one JSON object')
   .action(async (folder, o) => {
     await runIngest(folder, o);
@@ -219,6 +220,7 @@ program
   .description('browser mode: serve the app UI on 127.0.0.1 with a per-launch token')
   .requiredOption('--db <file>', 'project file (.micon)')
   .option('--port <n>', 'port (0 = any free port)', '0')
+  .option('--allow <folder>', 'a folder the page may browse and import from, besides the project\'s own folder (repeat for more; also MICON_ALLOWED_FOLDERS)', (v: string, prev: string[]) => [...prev, v], [] as string[])
   .action((o) => runServe(o));
 
 program.parseAsync(process.argv).catch(fail);

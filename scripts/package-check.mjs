@@ -31,9 +31,18 @@ fs.writeFileSync(path.join(standIn, 'electron'), '#!/bin/sh\necho "stand-in for 
 fs.writeFileSync(path.join(standIn, 'version'), 'v45.4.1');
 
 const problems = [];
+// The fuses are part of the configuration checked here; they cannot be flipped in the stand-in (a
+// shell script has no fuse wire), so the stand-in build runs on a copy of the configuration without them.
+const yaml = require('js-yaml');
+const config = yaml.load(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8'));
+const wantFuses = { runAsNode: true, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true };
+for (const [k, v] of Object.entries(wantFuses)) if (config.electronFuses?.[k] !== v) problems.push(`electron-builder.yml: electronFuses.${k} should be ${v}`);
+const { electronFuses: _fuses, ...standInConfig } = config;
+const standInConfigFile = path.join(work, 'electron-builder.json');
+fs.writeFileSync(standInConfigFile, JSON.stringify(standInConfig));
 try {
   step('electron-vite build', bin('electron-vite', 'bin/electron-vite.js'), ['build']);
-  step('electron-builder --dir (stand-in Electron)', bin('electron-builder', 'cli.js'), ['--dir', '--publish', 'never', `-c.electronDist=${standIn}`, `-c.directories.output=${out}`]);
+  step('electron-builder --dir (stand-in Electron)', bin('electron-builder', 'cli.js'), ['--dir', '--publish', 'never', '--config', standInConfigFile, `-c.electronDist=${standIn}`, `-c.directories.output=${out}`]);
   const unpackedDirs = fs.readdirSync(out).filter((d) => d.endsWith('-unpacked'));
   if (unpackedDirs.length !== 1) throw new Error(`expected one *-unpacked folder in ${out}, found ${unpackedDirs.join(', ') || 'none'}`);
   const resources = path.join(out, unpackedDirs[0], 'resources');

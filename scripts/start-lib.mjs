@@ -8,15 +8,17 @@ import path from 'node:path';
  * Anything else is returned in `unknown` so start.mjs can say it ignored it.
  */
 export function parseStartArgs(argv) {
-  const o = { project: null, port: null, browser: false, unknown: [] };
+  const o = { project: null, port: null, browser: false, allow: [], unknown: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const eq = /^--(db|project|port)=(.+)$/.exec(a);
+    const eq = /^--(db|project|port|allow)=(.+)$/.exec(a);
     if (eq) {
       if (eq[1] === 'port') o.port = eq[2];
+      else if (eq[1] === 'allow') o.allow.push(eq[2]);
       else o.project = eq[2];
-    } else if ((a === '--db' || a === '--project' || a === '--port') && i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
+    } else if ((a === '--db' || a === '--project' || a === '--port' || a === '--allow') && i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
       if (a === '--port') o.port = argv[++i];
+      else if (a === '--allow') o.allow.push(argv[++i]);
       else o.project = argv[++i];
     } else if (a === '--browser') {
       o.browser = true;

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// `npm start [-- --db FILE.micon] [--port N] [--browser]`
+// `npm start [-- --db FILE.micon] [--port N] [--browser] [--allow FOLDER …]`
+// --allow names folders (plate folders, profile tables) the UI may browse and import from, besides the
+// project's own folder and the default projects folder (issue 17: the page reaches only chosen folders).
 // With an Electron binary: build out/ if stale, then run the desktop app on the project.
 // Without one (npm drops the optional electron package when its binary cannot download): say so in
 // one line and serve the same UI in browser mode (`micon serve`), printing the URL to open.
@@ -11,7 +13,7 @@ import { appBuildStale, packageBin, parseStartArgs, pickBrowserProject, renderer
 
 const args = parseStartArgs(process.argv.slice(2));
 const noBuild = process.env.MICON_START_NO_BUILD === '1';
-if (args.unknown.length) console.log(`MICON Studio: ignoring ${args.unknown.join(' ')} (use --db FILE, --port N, --browser)`);
+if (args.unknown.length) console.log(`MICON Studio: ignoring ${args.unknown.join(' ')} (use --db FILE, --port N, --browser, --allow FOLDER)`);
 
 /** Run a child with the terminal, pass our signals on, and leave with its exit status. */
 function runForeground(cmd, argv, env) {
@@ -49,9 +51,20 @@ async function startElectron(electron) {
   }
   const argv = ['.'];
   if (args.project) argv.push('--project', path.resolve(process.env.INIT_CWD || process.cwd(), args.project));
-  const env = { ...process.env };
+  const env = { ...process.env, ...allowedFoldersEnv() };
   delete env.ELECTRON_RUN_AS_NODE;
   runForeground(electron.binary, argv, env);
+}
+
+/** --allow folders, resolved against where `npm start` was typed. */
+function allowedFolders() {
+  return args.allow.map((f) => path.resolve(process.env.INIT_CWD || process.cwd(), f));
+}
+
+/** The desktop app reads the same list from MICON_ALLOWED_FOLDERS (added to any already set). */
+function allowedFoldersEnv() {
+  const list = [process.env.MICON_ALLOWED_FOLDERS, ...allowedFolders()].filter(Boolean);
+  return list.length ? { MICON_ALLOWED_FOLDERS: list.join(path.delimiter) } : {};
 }
 
 function startBrowser(why) {
@@ -63,6 +76,7 @@ function startBrowser(why) {
   console.log(`MICON Studio: project ${rel && !rel.startsWith('..') ? rel : project.file} (${project.note})`);
   const serve = [packageBin(root, 'tsx', 'dist/cli.mjs'), 'main/cli.ts', 'serve', '--db', project.file];
   if (args.port) serve.push('--port', args.port);
+  for (const f of allowedFolders()) serve.push('--allow', f);
   runForeground(process.execPath, serve, { ...process.env, MICON_TRANSPORT_NOTE: `Browser mode: ${why}` });
 }
 

@@ -11,6 +11,11 @@ export const TILE_BASE = `${APP_ORIGIN}/tiles`;
 
 /** The one IPC channel for requests: (name, request) → InvokeResult. */
 export const INVOKE_CHANNEL = 'micon:invoke';
+/**
+ * Renderer → main, sent by the preload only (never by the page): the path of a file or folder the user
+ * dropped on the window, which main adds to the folders the page may use (see core/files/scope.ts).
+ */
+export const GRANT_CHANNEL = 'micon:grant-dropped';
 /** Main → renderer pushes: { event, payload }. */
 export const EVENT_CHANNEL = 'micon:event';
 

@@ -40,6 +40,7 @@ declare module '*electron' {
     setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void;
     on(event: 'will-navigate', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
     on(event: 'will-redirect', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
+    on(event: 'will-frame-navigate', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
     on(event: 'will-attach-webview', listener: (event: ElectronEvent) => void): this;
     on(event: 'render-process-gone', listener: (event: ElectronEvent, details: RenderProcessGoneDetails) => void): this;
     on(
@@ -134,6 +135,7 @@ declare module '*electron' {
     handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void;
     removeHandler(channel: string): void;
     on(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void): this;
+    removeAllListeners(channel?: string): this;
     removeListener(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void): this;
   }
 

@@ -1,10 +1,12 @@
 // The Electron shell: lifecycle, one window, one project. Everything the app does lives in
 // main/core; this file opens the project, wires the IPC transport and shows the renderer.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, type BrowserWindow } from 'electron';
 import { createHandlers } from '../core/api/handlers.js';
-import { ProjectSession } from '../core/api/session.js';
+import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/api/session.js';
+import { FileScope, foldersFromEnv } from '../core/files/scope.js';
 import { runJob } from '../core/jobs/host.js';
 import { JobManager } from '../core/jobs/manager.js';
 import { openProject, type DB } from '../core/db/open.js';
@@ -13,7 +15,7 @@ import { registerIpc, type IpcTransport } from './ipc.js';
 import { allowedOrigins } from './ipc-guard.js';
 import { findBinding, isAbiMismatch, missingBindingMessage, REBUILD_COMMAND } from './native-binding.js';
 import { ComputeWindow } from './compute-window.js';
-import { chooseProject, recordRecent } from './project-choice.js';
+import { chooseProject, newProjectPath, recordRecent } from './project-choice.js';
 import { registerAppScheme, serveApp } from './protocol.js';
 import { hardenAllContents, secureSession } from './security.js';
 import { createMainWindow } from './window.js';
@@ -72,7 +74,7 @@ async function start(): Promise<void> {
   process.env.MICON_SQLITE_BINDING = binding.file;
 
   try {
-    db = openProject(projectPath, { nativeBinding: binding.file });
+    db = openProject(projectPath, { nativeBinding: binding.file, readOnlyFallback: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (isAbiMismatch(e)) {
@@ -85,7 +87,7 @@ async function start(): Promise<void> {
   }
   recordRecent(userData, projectPath);
 
-  session = new ProjectSession(db, projectPath, { nativeBinding: binding.file }, true);
+  session = new ProjectSession(db, projectPath, { nativeBinding: binding.file, readOnlyFallback: true, busyTimeoutMs: UI_BUSY_TIMEOUT_MS }, true);
   session.onChange((file) => {
     recordRecent(userData, file);
     win?.setTitle(`MICON Studio — ${path.basename(file)}`);
@@ -109,7 +111,12 @@ async function start(): Promise<void> {
     },
     run,
   );
-  ipc = registerIpc(createHandlers({ session, jobs, transport: 'electron', transportNote: null }), allowed);
+  // The folders the page may use: the project's, the default projects folder, MICON_ALLOWED_FOLDERS,
+  // and whatever the user drops on the window (granted by the preload, see ipc.ts).
+  const projectsFolder = path.dirname(newProjectPath(userData));
+  fs.mkdirSync(projectsFolder, { recursive: true });
+  const files = new FileScope([path.dirname(projectPath), projectsFolder, ...foldersFromEnv()]);
+  ipc = registerIpc(createHandlers({ session, jobs, transport: 'electron', transportNote: null, files }), allowed, files);
   serveApp(rendererDir, contentSecurityPolicy(null), () => session!.db);
   process.stdout.write(`MICON Studio (Electron ${electronVersion}): ${projectPath} [${choice.reason}]\n`);
   openWindow();

@@ -1,6 +1,7 @@
 // The decisions behind the Electron IPC handler, as plain functions (no electron import) so they
 // are unit-tested: is the sender our own page, is the request known and well-formed, and what goes
 // back to the page when a handler fails. main/app/ipc.ts only wires these to ipcMain.
+import { isAbsolute } from 'node:path';
 import { ZodError } from 'zod';
 import { events, isRequestName, parseRequest, type EventName, type EventPayload, type Handlers, type RequestName } from '../core/api/contract.js';
 import { InputError } from '../core/types.js';
@@ -44,6 +45,18 @@ export function checkSender(sender: SenderInfo, allowed: readonly string[]): str
   if (!sender.url) return 'the calling frame is gone';
   if (!sender.isMainFrame) return 'requests are only accepted from the top-level page';
   if (!isAppUrl(sender.url, allowed)) return `requests are not accepted from ${originOf(sender.url) ?? 'this page'}`;
+  return null;
+}
+
+/**
+ * A dropped file or folder the preload reports on GRANT_CHANNEL: granted to the session's folders when
+ * it comes from our own top-level page and is an absolute path; returns why not, or null.
+ */
+export function grantDropped(files: { grant(p: string): void }, sender: SenderInfo, p: unknown, allowed: readonly string[]): string | null {
+  const refused = checkSender(sender, allowed);
+  if (refused) return refused;
+  if (typeof p !== 'string' || p.length > 4096 || !isAbsolute(p)) return 'not an absolute path';
+  files.grant(p);
   return null;
 }
 

@@ -11,6 +11,9 @@ export function hardenContents(contents: WebContents, allowed: readonly string[]
   };
   contents.on('will-navigate', stayInApp);
   contents.on('will-redirect', stayInApp);
+  // will-navigate fires for the main frame only; an iframe (say, injected by a renderer XSS) must not
+  // be navigated off the app's origin either.
+  contents.on('will-frame-navigate', stayInApp);
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 

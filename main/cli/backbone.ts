@@ -1,6 +1,6 @@
-import { openProject } from '../core/db/open.js';
 import { InputError } from '../core/types.js';
 import { abortOnSigint, emit } from './output.js';
+import { openCliProject } from './project.js';
 
 export interface BackboneCliOptions {
   db: string;
@@ -19,7 +19,7 @@ export async function runBackbone(file: string, o: BackboneCliOptions): Promise<
     inputSize = Number(o.inputSize);
     if (!Number.isInteger(inputSize) || inputSize < 1) throw new InputError(`--input-size must be a positive integer, not ${JSON.stringify(o.inputSize)}`);
   }
-  const db = openProject(o.db);
+  const db = openCliProject(o.db);
   const tty = !o.json && process.stderr.isTTY;
   const ctrlC = abortOnSigint();
   try {

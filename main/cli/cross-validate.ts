@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { openProject } from '../core/db/open.js';
 import { crossValidate, type CrossValidationResult } from '../core/eval/cross-validate.js';
 import { InputError } from '../core/types.js';
 import { abortOnSigint, emit } from './output.js';
+import { openCliProject } from './project.js';
 
 const num = (v: string | undefined, name: string, min: number): number | undefined => {
   if (v === undefined) return undefined;
@@ -30,7 +30,7 @@ export async function runCrossValidate(o: { db: string; folds: string; seed: str
   const seed = num(o.seed, '--seed', 0)!;
   const steps = num(o.steps, '--steps', 1);
   const permutations = num(o.permutations, '--permutations', 0)!;
-  const db = openProject(o.db);
+  const db = openCliProject(o.db);
   const ctrlC = abortOnSigint();
   try {
     const r = await crossValidate(db, {

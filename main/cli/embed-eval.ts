@@ -1,4 +1,3 @@
-import { openProject } from '../core/db/open.js';
 import { describeNormalization, type Normalization } from '../core/embeddings/normalization.js';
 import { isBaselineName } from '../core/embeddings/baselines.js';
 import { evaluateAll, type EvalResult } from '../core/embeddings/profiles.js';
@@ -8,6 +7,7 @@ import { featureSets } from '../core/embeddings/store.js';
 import { embedAll, ensureBaselines } from '../core/jobs/embed.js';
 import { InputError } from '../core/types.js';
 import { emit } from './output.js';
+import { openCliProject } from './project.js';
 
 export async function runEmbed(o: {
   db: string;
@@ -19,7 +19,7 @@ export async function runEmbed(o: {
   executionProvider?: string;
   allowSoftwareGpu?: boolean;
 }): Promise<void> {
-  const db = openProject(o.db);
+  const db = openCliProject(o.db);
   try {
     const tty = !o.json && process.stderr.isTTY;
     const whitenRidge = o.whitenRidge === undefined ? undefined : Number(o.whitenRidge);
@@ -116,7 +116,7 @@ function bestLine(r: EvalResult): string {
 }
 
 export async function runEval(o: { db: string; permutations: string; replicates?: ReplicateKey; resamples?: string; zeroShot?: boolean; json?: boolean }): Promise<void> {
-  const db = openProject(o.db);
+  const db = openCliProject(o.db);
   try {
     if (!featureSets(db).length) throw new InputError(`${o.db}: nothing to evaluate yet; run micon embed first`);
     const resamples = Number(o.resamples ?? 1000);

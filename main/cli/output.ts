@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import { InputError, type Problem } from '../core/types.js';
+import { InputError, isBusyError, type Problem } from '../core/types.js';
 
 /** `--json` prints exactly one JSON object on stdout; humans get text. */
 export function emit(json: boolean, value: unknown, human: () => string): void {
@@ -23,6 +23,10 @@ export function fail(e: unknown): never {
   }
   if (e instanceof ZodError) {
     process.stderr.write(`micon: invalid input: ${e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+    process.exit(2);
+  }
+  if (isBusyError(e)) {
+    process.stderr.write('micon: project busy: another process holds its write lock (an import, training, embedding or the app); try again when it has finished\n');
     process.exit(2);
   }
   const err = e as Error & { code?: string };

@@ -1,11 +1,11 @@
 // `micon import-profiles` and `micon export`: profiles in and out, pycytominer-style.
 import fs from 'node:fs';
-import { openProject } from '../core/db/open.js';
 import { exportProfiles, type ProfileKind } from '../core/embeddings/export-profiles.js';
 import { importProfiles } from '../core/embeddings/import-profiles.js';
 import type { TableFormat } from '../core/embeddings/profile-table.js';
 import { InputError } from '../core/types.js';
 import { emit, formatProblems } from './output.js';
+import { openCliProject } from './project.js';
 
 export interface ImportProfilesCliOptions {
   db: string;
@@ -20,7 +20,7 @@ export interface ImportProfilesCliOptions {
 
 export async function runImportProfiles(file: string, o: ImportProfilesCliOptions): Promise<void> {
   if (!o.createPlates && !fs.existsSync(o.db)) throw new InputError(`${o.db}: no such project file; run micon ingest first, or pass --create-plates to start a project from the table`);
-  const db = openProject(o.db);
+  const db = openCliProject(o.db, { create: !!o.createPlates });
   try {
     const r = await importProfiles(db, file, {
       name: o.name,
@@ -63,7 +63,7 @@ export async function runImportProfiles(file: string, o: ImportProfilesCliOption
 
 export async function runExport(o: { db: string; out: string; format?: TableFormat; features?: string; raw?: boolean; normalized?: boolean; json?: boolean }): Promise<void> {
   if (!fs.existsSync(o.db)) throw new InputError(`${o.db}: no such project file`);
-  const db = openProject(o.db);
+  const db = openCliProject(o.db, { readOnlyOk: true });
   try {
     const profile: ProfileKind = o.raw ? 'raw' : 'normalized';
     const r = await exportProfiles(db, o.out, { format: o.format, features: o.features, profile });

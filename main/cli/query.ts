@@ -1,10 +1,10 @@
 // `micon query`: wells like a well, a screened compound, or an unseen SMILES.
 import fs from 'node:fs';
-import { openProject } from '../core/db/open.js';
 import { exportQueryResults } from '../core/search/export-results.js';
 import { EXCLUSIONS, runQuery, type Exclusion, type QueryOptions, type QueryResult, type QueryTarget, type SearchHit } from '../core/search/query.js';
 import { InputError } from '../core/types.js';
 import { emit } from './output.js';
+import { openCliProject } from './project.js';
 
 export interface QueryCliOptions {
   db: string;
@@ -114,7 +114,7 @@ export function formatQuery(r: QueryResult): string {
 export async function runQueryCli(o: QueryCliOptions): Promise<void> {
   const { target, options } = parseQueryArgs(o);
   if (!fs.existsSync(o.db)) throw new InputError(`${o.db}: no such project file; run micon ingest first`);
-  const db = openProject(o.db);
+  const db = openCliProject(o.db, { readOnlyOk: true });
   try {
     const r = await runQuery(db, target, options);
     const exported = o.out ? await exportQueryResults(r, o.out) : null;

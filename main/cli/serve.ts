@@ -1,25 +1,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ProjectSession } from '../core/api/session.js';
-import { openProject } from '../core/db/open.js';
+import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/api/session.js';
+import { InputError } from '../core/types.js';
+import { openCliProject } from './project.js';
 import { startServer } from '../server/server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export async function runServe(o: { db: string; port: string }): Promise<void> {
-  const db = openProject(o.db);
+export async function runServe(o: { db: string; port: string; allow?: string[] }): Promise<void> {
+  const port = Number(o.port);
+  if (!/^\d+$/.test(o.port.trim()) || port > 65535) throw new InputError(`--port ${o.port}: expected a whole number from 0 to 65535 (0 picks a free port)`);
+  const db = openCliProject(o.db, { readOnlyOk: true, create: true });
   const rendererDir = path.join(root, 'out', 'renderer');
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     process.stderr.write('micon serve: the UI is not built yet; run `npm run build:renderer` (npm start does it for you)\n');
   }
-  const session = new ProjectSession(db, o.db, {}, true);
+  const session = new ProjectSession(db, o.db, { readOnlyFallback: true, busyTimeoutMs: UI_BUSY_TIMEOUT_MS }, true);
   const server = await startServer({
     db,
     session,
     jobs: true,
     projectPath: path.resolve(o.db),
-    port: Number(o.port),
+    port,
+    allowedFolders: o.allow ?? [],
     rendererDir,
     transportNote: process.env.MICON_TRANSPORT_NOTE ?? 'Browser mode (micon serve)',
   });

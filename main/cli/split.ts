@@ -1,9 +1,9 @@
-import { openProject } from '../core/db/open.js';
 import { createSplit } from '../core/split/split.js';
 import { emit } from './output.js';
+import { openCliProject } from './project.js';
 
 export function runSplit(o: { db: string; holdoutFraction?: string; holdoutCompounds?: string; folds?: string; fold?: string; seed: string; json?: boolean }): void {
-  const db = openProject(o.db);
+  const db = openCliProject(o.db);
   try {
     const s = createSplit(db, {
       holdoutFraction: o.holdoutFraction !== undefined ? Number(o.holdoutFraction) : undefined,

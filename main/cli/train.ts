@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { openProject } from '../core/db/open.js';
 import type { BackendPreference } from '../core/ml/backend.js';
 import { REFERENCE_LOSS, type MiconConfig, type ModelKind } from '../core/ml/config.js';
 import { train, type EncoderKind } from '../core/ml/train.js';
 import { InputError } from '../core/types.js';
 import { abortOnSigint, emit } from './output.js';
+import { openCliProject } from './project.js';
 
 export interface TrainCliOptions {
   db: string;
@@ -58,7 +58,7 @@ function positiveInt(v: string, flag: string): number {
 }
 
 export async function runTrain(o: TrainCliOptions): Promise<void> {
-  const db = openProject(o.db);
+  const db = openCliProject(o.db);
   const tty = !o.json && process.stderr.isTTY;
   const ctrlC = abortOnSigint();
   try {

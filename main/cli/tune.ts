@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { openProject } from '../core/db/open.js';
 import { tune, type TuneCandidate, type TuneResult } from '../core/eval/tune.js';
 import { REFERENCE_LOSS, type ModelKind } from '../core/ml/config.js';
 import { InputError } from '../core/types.js';
 import { abortOnSigint, emit } from './output.js';
+import { openCliProject } from './project.js';
 
 const f2 = (x: number | null) => (x === null ? '   –' : x.toFixed(2).padStart(4));
 
@@ -45,7 +45,7 @@ export async function runTune(o: { db: string; model: ModelKind; temperatures?: 
   if (!Number.isInteger(folds) || folds < 2) throw new InputError(`--folds must be an integer ≥ 2 (got ${o.folds})`);
   const steps = o.steps === undefined ? undefined : Number(o.steps);
   if (steps !== undefined && !(Number.isInteger(steps) && steps > 0)) throw new InputError(`--steps must be a positive integer (got ${o.steps})`);
-  const db = openProject(o.db);
+  const db = openCliProject(o.db);
   const ctrlC = abortOnSigint();
   try {
     const r = await tune(db, { projectPath: path.resolve(o.db), model: o.model, candidates, folds, seed: Number(o.seed), steps, signal: ctrlC.signal, onProgress: o.json ? undefined : (m) => process.stderr.write(m + '\n') });

@@ -53,7 +53,17 @@ export interface ScanResult {
   problems: Problem[];
   /** Plate folders refused while scanning (channels not mappable), when other plates could be read. */
   refused?: string[];
+  /** Plates of other layouts found in the folder and not read by this import (per layout: folders or CSVs). */
+  skipped?: SkippedPlates[];
 }
+
+export interface SkippedPlates {
+  layout: Layout;
+  plates: string[];
+}
+
+/** SQLite's "database is locked": another connection holds the project's write lock. */
+export const isBusyError = (e: unknown): boolean => String((e as { code?: unknown })?.code ?? '').startsWith('SQLITE_BUSY');
 
 /** Thrown for input the user must fix; the message names the file/row/well. */
 export class InputError extends Error {
@@ -63,5 +73,13 @@ export class InputError extends Error {
   ) {
     super(message);
     this.name = 'InputError';
+  }
+}
+
+/** The project's write lock is held elsewhere (a job, another process): try again later (HTTP 409). */
+export class ProjectBusyError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProjectBusyError';
   }
 }

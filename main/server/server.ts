@@ -1,10 +1,14 @@
 // Browser mode: the same API contract as Electron IPC, carried over HTTP (requests) and a
 // WebSocket (events), bound to loopback and guarded by a per-launch token.
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createHandlers } from '../core/api/handlers.js';
-import { ProjectSession } from '../core/api/session.js';
+import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/api/session.js';
+import { defaultProjectsFolder, FileScope, foldersFromEnv } from '../core/files/scope.js';
 import { JobManager } from '../core/jobs/manager.js';
+import { InputError } from '../core/types.js';
 import type { EventName, EventPayload } from '../core/api/contract.js';
 import type { DB } from '../core/db/open.js';
 import { handleApi } from './api-route.js';
@@ -25,6 +29,11 @@ export interface ServerOptions {
   rendererDir: string;
   token?: string;
   transportNote?: string | null;
+  /**
+   * Folders the page may use besides the project's own folder, MICON_ALLOWED_FOLDERS and the default
+   * projects folder (`micon serve --allow`). Paths the page sends outside them are refused.
+   */
+  allowedFolders?: string[];
 }
 
 export interface RunningServer {
@@ -44,9 +53,11 @@ const HOST = '127.0.0.1';
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
   const hub = new EventHub();
-  const session = opts.session ?? new ProjectSession(opts.db, opts.projectPath);
+  const session = opts.session ?? new ProjectSession(opts.db, opts.projectPath, { busyTimeoutMs: UI_BUSY_TIMEOUT_MS });
   const jobs = opts.jobs ? new JobManager(session, (event, payload) => hub.broadcast(event, payload)) : null;
-  const handlers = createHandlers({ session, jobs: jobs ?? undefined, transport: 'browser', transportNote: opts.transportNote ?? null });
+  const projects = defaultProjectsFolder();
+  const files = new FileScope([path.dirname(path.resolve(opts.projectPath)), ...(opts.allowedFolders ?? []), ...foldersFromEnv(), ...(fs.existsSync(projects) ? [projects] : [])]);
+  const handlers = createHandlers({ session, jobs: jobs ?? undefined, transport: 'browser', transportNote: opts.transportNote ?? null, files });
   let port = 0;
 
   const server = http.createServer((req, res) => {
@@ -87,9 +98,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   server.on('clientError', (_e, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, HOST, () => {
-      server.off('error', reject);
+    // A busy or forbidden port is the user's to fix: say which, in words (the CLI prints InputErrors without a stack).
+    const p = opts.port ?? 0;
+    const onError = (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') reject(new InputError(`port ${p} on ${HOST} is already in use (another micon serve?); choose another, or --port 0 for any free port`));
+      else if (e.code === 'EACCES') reject(new InputError(`port ${p} on ${HOST}: permission denied (ports below 1024 need privileges); choose another, or --port 0`));
+      else reject(e);
+    };
+    server.once('error', onError);
+    server.listen(p, HOST, () => {
+      server.off('error', onError);
       resolve();
     });
   });

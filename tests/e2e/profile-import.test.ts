@@ -33,7 +33,7 @@ describe.skipIf(!hasChromium)('profile table import in Chromium (browser mode)',
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-profimport-'));
     const file = path.join(dir, 'profiles.micon');
     session = new ProjectSession(openProject(file), file, {}, true);
-    server = await startServer({ db: session.db, session, jobs: true, projectPath: file, port: 0, rendererDir: RENDERER_DIR, transportNote: 'Browser mode: end-to-end test (no Electron)' });
+    server = await startServer({ db: session.db, session, jobs: true, projectPath: file, port: 0, rendererDir: RENDERER_DIR, transportNote: 'Browser mode: end-to-end test (no Electron)', allowedFolders: [REAL] });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));

@@ -140,3 +140,13 @@ export function writeSyntheticScreen(db: DB, spec: SyntheticSpec): SyntheticSumm
   })();
   return { wells: spec.wells, plates, batches: Math.min(plates, nSources * perSource), sources: Math.min(plates, nSources), compounds: nCompounds, controls, featureSetId: fsId };
 }
+
+/** One plate (P1, lab A, b1) with `n` treated compounds C0… in duplicate wells: enough for a split. */
+export function treatedPairs(db: DB, n: number): void {
+  const w = fixtureWriter(db);
+  const plate = w.plate('P1', 'lab A', 'b1');
+  for (let c = 0; c < n; c++) {
+    const id = w.compound(`C${c}`);
+    for (const col of [1, 2]) w.well(plate, `${String.fromCharCode(65 + c)}0${col}`, id);
+  }
+}

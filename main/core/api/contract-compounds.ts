@@ -1,5 +1,6 @@
 // Compounds: the compound browser, structure depictions and SMILES checks.
 import { z } from 'zod';
+import { MAX_SMILES_CHARS } from '../chem/limits.js';
 
 export const CompoundSummary = z.object({
   compoundId: z.string(),
@@ -97,7 +98,7 @@ export const compoundRequests = {
     response: z.object({ svgs: z.array(z.string().nullable()) }),
   },
   'chem.check': {
-    request: z.object({ smiles: z.string().max(5000), ...Size }).strict(),
+    request: z.object({ smiles: z.string().max(MAX_SMILES_CHARS), ...Size }).strict(),
     response: SmilesCheck,
   },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;

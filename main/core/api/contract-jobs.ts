@@ -45,6 +45,8 @@ const IngestStart = z
     batch: z.string().min(1).max(200).optional(),
     /** Raw channel id → channel, where the user corrected what was detected. */
     channels: z.record(z.string().min(1).max(100), z.enum(['DNA', 'ER', 'RNA', 'AGP', 'Mito'])).optional(),
+    /** Import a platemap that gives a compound id two structures, keeping the first (`ingest --allow-conflicts`). */
+    allowConflicts: z.boolean().optional(),
   })
   .strict();
 

@@ -11,6 +11,8 @@ export const ProjectInfo = z.object({
   /** Which shell is serving the UI, and why (e.g. browser mode because no Electron binary). */
   transport: z.enum(['electron', 'browser']),
   transportNote: z.string().nullable(),
+  /** Why the project is open read-only (a newer schema, a read-only file or folder); null when writable. */
+  readOnly: z.string().nullable(),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
 
@@ -29,6 +31,8 @@ export const FsBrowseResult = z.object({
   entries: z.array(FsEntry),
   /** More entries than were listed (very large folders are cut, folders first). */
   truncated: z.boolean(),
+  /** The folders this session may use (the chooser cannot leave them); empty: anywhere. */
+  roots: z.array(z.string()),
 });
 export type FsBrowseResult = z.infer<typeof FsBrowseResult>;
 

@@ -1,5 +1,6 @@
 // Similarity search and the profile map: what the similarity explorer asks for.
 import { z } from 'zod';
+import { MAX_SMILES_CHARS } from '../chem/limits.js';
 
 /** Similarity search (`micon query`; main/core/search/query.ts has the semantics of every field). */
 export const SearchQueryRequest = z
@@ -7,7 +8,7 @@ export const SearchQueryRequest = z
     query: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('well'), well: z.string().min(1) }).strict(),
       z.object({ kind: z.literal('compound'), compound: z.string().min(1) }).strict(),
-      z.object({ kind: z.literal('smiles'), smiles: z.string().min(1) }).strict(),
+      z.object({ kind: z.literal('smiles'), smiles: z.string().min(1).max(MAX_SMILES_CHARS) }).strict(),
     ]),
     k: z.number().int().min(1).max(10_000).optional(),
     features: z.string().min(1).optional(),

@@ -6,16 +6,32 @@ import { listCheckpointRuns } from '../ml/checkpoint.js';
 import { createSplit } from '../split/split.js';
 import { InputError } from '../types.js';
 import type { EvalRow, EvalSummary, HandlersOf, ModelInfo, SplitInfo } from './contract.js';
-import type { jobRequests } from './contract-jobs.js';
+import type { JobStartRequest, jobRequests } from './contract-jobs.js';
+import type { FileScope } from '../files/scope.js';
 import type { ProjectSession } from './session.js';
 
-export function jobHandlers(session: ProjectSession, jobs: JobManager | null): HandlersOf<typeof jobRequests> {
+/** Every path a job request names must lie in the session's folders (a model name for initFrom is not a path). */
+function checkJobPaths(req: JobStartRequest, files: FileScope): JobStartRequest {
+  if (req.kind === 'ingest') {
+    return { ...req, folder: files.check(req.folder, 'plate folder'), platemap: req.platemap && files.check(req.platemap, 'platemap'), plateMeta: req.plateMeta && files.check(req.plateMeta, 'plate metadata') };
+  }
+  if (req.kind === 'import-profiles') {
+    return { ...req, file: files.check(req.file, 'profile table'), compounds: req.compounds && req.compounds !== 'none' ? files.check(req.compounds, 'compounds table') : req.compounds };
+  }
+  if (req.kind === 'train' && req.initFrom && /[\\/]/.test(req.initFrom)) return { ...req, initFrom: files.check(req.initFrom, 'checkpoint') };
+  return req;
+}
+
+export function jobHandlers(session: ProjectSession, jobs: JobManager | null, files: FileScope): HandlersOf<typeof jobRequests> {
   const need = (): JobManager => {
     if (!jobs) throw new InputError('this server was started without a job runner; long jobs are not available here');
     return jobs;
   };
   return {
-    'jobs.start': (req) => need().start(req),
+    'jobs.start': (req) => {
+      const checked = checkJobPaths(req, files);
+      return need().start(checked);
+    },
     'jobs.cancel': ({ jobId }) => ({ cancelled: need().cancel(jobId) }),
     'jobs.list': () => (jobs ? jobs.list() : []),
     'models.list': () => listModels(session.db),

@@ -8,6 +8,13 @@ import { InputError } from '../types.js';
 
 export const PROJECT_EXT = '.micon';
 
+/**
+ * How long a UI request waits for another process's write lock. SQLite waits synchronously, on the
+ * event loop: the whole server (or the app's main process) stands still meanwhile, so the UI waits
+ * briefly and answers "project busy" (409) instead of freezing for seconds.
+ */
+export const UI_BUSY_TIMEOUT_MS = 250;
+
 export class ProjectSession {
   private current: DB;
   private file: string;
@@ -22,6 +29,7 @@ export class ProjectSession {
   ) {
     this.current = db;
     this.file = path.resolve(file);
+    if (openOpts.busyTimeoutMs !== undefined && db.open) db.pragma(`busy_timeout = ${openOpts.busyTimeoutMs}`);
   }
 
   get db(): DB {
@@ -38,19 +46,11 @@ export class ProjectSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** Open an existing project file. Refuses anything that is not a MICON project. */
+  /** Open an existing project file. Refuses anything that is not a MICON project (openProject inspects it first). */
   open(file: string): void {
     const abs = path.resolve(file);
     if (!fs.existsSync(abs)) throw new InputError(`${abs}: no such project file`);
     if (!fs.statSync(abs).isFile()) throw new InputError(`${abs}: is a folder, not a project file (${PROJECT_EXT})`);
-    const head = Buffer.alloc(16);
-    const fd = fs.openSync(abs, 'r');
-    try {
-      fs.readSync(fd, head, 0, 16, 0);
-    } finally {
-      fs.closeSync(fd);
-    }
-    if (head.toString('latin1') !== 'SQLite format 3\0') throw new InputError(`${abs}: not a MICON project (not an SQLite database)`);
     this.switchTo(abs);
   }
 

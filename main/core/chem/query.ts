@@ -1,6 +1,7 @@
 // Substructure queries typed by a user: SMILES or SMARTS. One place parses them and owns the query
 // molecule's lifetime (like withMol does for molecules), so depictions and searches agree on what a
 // query means.
+import { quoteSmiles } from './limits.js';
 import { getRDKit, parseOrNull, tooLargeReason } from './rdkit.js';
 import { InputError } from '../types.js';
 
@@ -44,7 +45,7 @@ export async function withQuery<T>(text: string, f: (q: QueryMol, parsed: Parsed
   const query = text.trim();
   if (!query) throw new InputError('empty substructure query: type a SMILES or SMARTS');
   const large = tooLargeReason(query);
-  if (large) throw new InputError(`substructure query "${query.slice(0, 60)}${query.length > 60 ? '…' : ''}": ${large}`);
+  if (large) throw new InputError(`substructure query ${quoteSmiles(query)}: ${large}`);
   const { value: asSmiles } = await withErrorLog((R) => parseOrNull(() => R.get_mol(query)));
   let q: QueryMol | null = asSmiles && asSmiles.is_valid() ? asSmiles : null;
   if (asSmiles && !q) asSmiles.delete();
@@ -53,7 +54,7 @@ export async function withQuery<T>(text: string, f: (q: QueryMol, parsed: Parsed
     const { value, error } = await withErrorLog((R) => parseOrNull(() => R.get_qmol(query)));
     if (!value || !value.is_valid() || value.get_num_atoms() === 0) {
       value?.delete();
-      throw new InputError(`invalid SMARTS/SMILES "${query}": ${error ?? 'RDKit could not parse it'}`);
+      throw new InputError(`invalid SMARTS/SMILES ${quoteSmiles(query)}: ${error ?? 'RDKit could not parse it'}`);
     }
     q = value;
     as = 'smarts';

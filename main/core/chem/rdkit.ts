@@ -1,4 +1,5 @@
 import initRDKitModule from '@rdkit/rdkit';
+import { MAX_SMILES_CHARS } from './limits.js';
 
 type RDKitModule = Awaited<ReturnType<typeof initRDKitModule>>;
 
@@ -42,10 +43,11 @@ export function atomCountBound(smiles: string): number {
   return n;
 }
 
-/** Why RDKit must not be given this structure (too many atoms), or null when it may. */
+/** Why RDKit must not be given this structure (too long, or too many atoms), or null when it may. */
 export function tooLargeReason(smiles: string): string | null {
   const n = atomCountBound(smiles);
-  return n > MAX_ATOMS ? `structure too large: up to ${n} atoms, at most ${MAX_ATOMS} are supported` : null;
+  if (n > MAX_ATOMS) return `structure too large: up to ${n} atoms, at most ${MAX_ATOMS} are supported`;
+  return smiles.length > MAX_SMILES_CHARS ? `structure too large: ${smiles.length} characters, at most ${MAX_SMILES_CHARS} are read` : null;
 }
 
 /**
@@ -76,6 +78,11 @@ export async function withMol<T>(smiles: string, f: (mol: Mol) => T): Promise<T 
   } finally {
     mol.delete();
   }
+}
+
+/** Why a SMILES gave no molecule: too large, else unparsable. */
+export function smilesProblem(smiles: string): string {
+  return tooLargeReason(stripCxExtensions(smiles)) ?? 'RDKit cannot parse it';
 }
 
 /** RDKit canonical SMILES, or null when the input does not parse. */

@@ -10,10 +10,11 @@
 //   imported and searchable, only left out of the molecule side of training.
 import fs from 'node:fs';
 import path from 'node:path';
-import { canonicalSmiles } from '../chem/rdkit.js';
+import { quoteSmiles } from '../chem/limits.js';
+import { canonicalSmiles, smilesProblem } from '../chem/rdkit.js';
 import type { DB } from '../db/open.js';
 import { upsertCompound, type ResolvedCompound } from '../ingest/compounds.js';
-import { columnKey, readTable } from '../platemap/table.js';
+import { columnKey, headerHint, readTable } from '../platemap/table.js';
 import { plateFormat, wellPosition } from '../plates/wells.js';
 import { InputError, type PertType, type Problem } from '../types.js';
 import type { Cell } from './profile-table.js';
@@ -175,7 +176,7 @@ export class PlateCollector {
       for (const [raw, at] of c.smiles) {
         const canon = await canonicalSmiles(raw);
         if (!canon) {
-          this.problems.push({ file: this.file, message: `${at}: SMILES "${raw}" of ${id} is not a valid structure (RDKit could not parse it); ${id} is imported without it`, severity: 'warning' });
+          this.problems.push({ file: this.file, message: `${at}: SMILES ${quoteSmiles(raw)} of ${id} is not a valid structure (${smilesProblem(raw)}); ${id} is imported without it`, severity: 'warning' });
           continue;
         }
         if (chosen && chosen.canon !== canon) {
@@ -203,8 +204,9 @@ export class PlateCollector {
     const idCol = pick(ROLE_CANDIDATES.compound);
     const nameCol = pick(ROLE_CANDIDATES.name) ?? (columns.includes('lookup_name') ? 'lookup_name' : undefined);
     const smilesCol = pick(ROLE_CANDIDATES.smiles);
-    if (!idCol && !nameCol) throw new InputError(`${file}: no compound id or name column to join on (expected e.g. Metadata_JCP2022, compound, broad_sample, pert_iname; found ${columns.join(', ')})`);
-    if (!smilesCol) throw new InputError(`${file}: no SMILES column (expected smiles or Metadata_SMILES; found ${columns.join(', ')})`);
+    const hint = headerHint(columns, !!(idCol || nameCol || smilesCol));
+    if (!idCol && !nameCol) throw new InputError(`${file}: no compound id or name column to join on (expected e.g. Metadata_JCP2022, compound, broad_sample, pert_iname; ${hint})`);
+    if (!smilesCol) throw new InputError(`${file}: no SMILES column (expected smiles or Metadata_SMILES; ${hint})`);
     const moaCol = pick(ROLE_CANDIDATES.moa);
     const targetCol = pick(ROLE_CANDIDATES.target);
     const byName = new Map<string, string>();

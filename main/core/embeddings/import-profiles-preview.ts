@@ -3,7 +3,8 @@
 // numeric feature columns, a few example wells, and the problems found in those rows by line.
 import { tryNormaliseWell } from '../plates/wells.js';
 import { InputError, type Problem } from '../types.js';
-import { parseColumnsOption, pertTypeFrom, resolveColumnRoles, type Role } from './profile-columns.js';
+import { headerHint } from '../platemap/table.js';
+import { looksLikeProfileTable, parseColumnsOption, pertTypeFrom, resolveColumnRoles, type Role } from './profile-columns.js';
 import { openTable, type Cell, type TableFormat } from './profile-table.js';
 
 export interface ProfilePreview {
@@ -31,8 +32,15 @@ const text = (v: Cell) => (v === null || v === undefined ? '' : String(v).trim()
 
 export async function previewProfileTable(file: string, opts: { columns?: string; maxRows?: number } = {}): Promise<ProfilePreview> {
   const table = await openTable(file);
-  const roles = resolveColumnRoles(file, table.columns, parseColumnsOption(opts.columns));
+  const explicit = parseColumnsOption(opts.columns);
+  const roles = resolveColumnRoles(file, table.columns, explicit);
   const problems: Problem[] = [];
+  // Not a profile table (no metadata column, no role's name): say so and show nothing of it. Any file can
+  // be named here, and naming its guessed first line with columns=… must not make its rows come back.
+  if (!looksLikeProfileTable(table.columns)) {
+    const message = `not a profile table: ${headerHint(table.columns, false)} (expected Metadata_Plate, Metadata_Well, compound, …)`;
+    return { file, format: table.format, columns: table.columns.length, roles: roles.names, perRowColumns: [], featureColumns: 0, textColumns: [], rowsRead: 0, sample: [], plates: [], problems: [{ file, message, severity: 'error' }] };
+  }
   if (roles.index.plate < 0) problems.push({ file, message: 'no plate column (Metadata_Plate, Image_Metadata_Plate or plate): name it with --columns plate=…', severity: 'error' });
   if (roles.index.well < 0) problems.push({ file, message: 'no well column (Metadata_Well, Image_Metadata_Well or well): name it with --columns well=…', severity: 'error' });
   const used = new Set<number>([...Object.values(roles.index).filter((i) => i >= 0), ...roles.perRow, roles.controlDetail]);

@@ -20,7 +20,8 @@ import { tryNormaliseWell } from '../plates/wells.js';
 import { InputError, type Problem } from '../types.js';
 import { buildProfiles, type ProfileSummary } from './profiles.js';
 import { findCompoundsTable, PlateCollector, type CreatedPlates } from './import-profiles-plates.js';
-import { parseColumnsOption, resolveColumnRoles, type Role } from './profile-columns.js';
+import { headerHint } from '../platemap/table.js';
+import { looksLikeProfileTable, parseColumnsOption, resolveColumnRoles, type Role } from './profile-columns.js';
 import { openTable, sha256File, type Cell, type TableFormat } from './profile-table.js';
 import { featureSetByName, replaceFeatureSet, setFeatureNames, writeImportedWellFeatures, type ImportedWellRow } from './store.js';
 
@@ -160,7 +161,8 @@ export async function importProfiles(db: DB, file: string, opts: ImportProfilesO
   const wellCol = roles.index.well;
   if (plateCol < 0 || wellCol < 0) {
     const missing = [plateCol < 0 ? 'plate (Metadata_Plate, Image_Metadata_Plate or plate)' : null, wellCol < 0 ? 'well (Metadata_Well, Image_Metadata_Well or well)' : null].filter(Boolean);
-    throw new InputError(`${file}: no ${missing.join(' and no ')} column; found: ${list(columns)}; name them with --columns plate=…,well=…`);
+    const found = looksLikeProfileTable(columns) ? `found: ${list(columns)}` : headerHint(columns, false);
+    throw new InputError(`${file}: no ${missing.join(' and no ')} column; ${found}; name them with --columns plate=…,well=…`);
   }
   const plateName = columns[plateCol];
   const wellName = columns[wellCol];

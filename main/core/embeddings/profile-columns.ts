@@ -3,7 +3,7 @@
 // without a `Metadata_` / `Image_Metadata_` prefix, so JUMP's `Metadata_JCP2022`, pycytominer's
 // `Metadata_broad_sample`, CellProfiler's `Image_Metadata_Well` and a plain `well` all resolve; an
 // explicit `--columns role=Header,…` wins over every guess.
-import { columnKey } from '../platemap/table.js';
+import { columnKey, headerHint } from '../platemap/table.js';
 import { InputError, type PertType } from '../types.js';
 
 /** Candidates per role, most specific first (keys as `columnKey` gives them). */
@@ -61,6 +61,16 @@ export function parseColumnsOption(spec: string | undefined): Partial<Record<Rol
   return out;
 }
 
+const ALL_CANDIDATES = new Set<string>(Object.values(ROLE_CANDIDATES).flat());
+
+/**
+ * Whether a header is that of a profile table: some column is metadata (`Metadata_…`) or has a role's
+ * name. Only then do messages and previews show its column names: a page can name any file.
+ */
+export function looksLikeProfileTable(columns: string[]): boolean {
+  return columns.some((c) => /^(image_)?metadata_/i.test(c) || ALL_CANDIDATES.has(columnKey(c)));
+}
+
 /** Assign roles to the header. `explicit` names must exist (exactly, else ignoring case). */
 export function resolveColumnRoles(file: string, columns: string[], explicit: Partial<Record<Role, string>> = {}): ColumnRoles {
   const keys = columns.map(columnKey);
@@ -71,7 +81,7 @@ export function resolveColumnRoles(file: string, columns: string[], explicit: Pa
     if (want === undefined) continue;
     let i = columns.indexOf(want);
     if (i < 0) i = columns.findIndex((c) => c.toLowerCase() === want.toLowerCase());
-    if (i < 0) throw new InputError(`${file}: --columns ${role}=${want}: no such column (found: ${columns.slice(0, 20).join(', ')}${columns.length > 20 ? ', …' : ''})`);
+    if (i < 0) throw new InputError(`${file}: --columns ${role}=${want}: no such column (${headerHint(columns, looksLikeProfileTable(columns))})`);
     index[role] = i;
     taken.add(i);
   }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { PassThrough, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
+import { csvSyntaxError } from '../platemap/table.js';
 import { InputError } from '../types.js';
 
 
@@ -95,7 +96,7 @@ async function openCsv(file: string): Promise<TableReader> {
     }
   } catch (e) {
     // The parser reads ahead: a bad quote on line 2 already fails here.
-    throw new InputError(`${file}: not a readable CSV (${(e as Error).message})`);
+    throw new InputError(`${file}: not a readable CSV (${csvSyntaxError(e)})`);
   }
   return {
     format: 'csv',
@@ -116,7 +117,7 @@ async function openCsv(file: string): Promise<TableReader> {
         }
       } catch (e) {
         if (e instanceof InputError) throw e;
-        throw new InputError(`${file}: not a readable CSV (${(e as Error).message})`);
+        throw new InputError(`${file}: not a readable CSV (${csvSyntaxError(e)})`);
       }
     },
   };

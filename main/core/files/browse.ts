@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../types.js';
+import type { FileScope } from './scope.js';
 
 export type EntryKind = 'dir' | 'project' | 'csv' | 'image' | 'other';
 
@@ -13,6 +14,8 @@ export interface BrowseResult {
   home: string;
   entries: { name: string; path: string; kind: EntryKind }[];
   truncated: boolean;
+  /** The folders the chooser may walk (empty: anywhere). */
+  roots: string[];
 }
 
 const MAX_ENTRIES = 2000;
@@ -27,9 +30,12 @@ function kindOf(name: string, isDir: boolean): EntryKind {
   return 'other';
 }
 
-export function browseFolder(dir: string | undefined): BrowseResult {
-  const home = os.homedir();
-  const abs = path.resolve(dir && dir.trim() ? dir.trim() : home);
+/** List a folder; with a scope, only inside its folders (starting in the first that exists, never above one). */
+export function browseFolder(dir: string | undefined, scope?: FileScope): BrowseResult {
+  const roots = scope ? scope.list().filter((r) => fs.existsSync(r)) : [];
+  const home = scope ? (roots[0] ?? os.homedir()) : os.homedir();
+  const given = dir && dir.trim() ? dir.trim() : null;
+  const abs = scope && given ? scope.check(given, 'folder') : path.resolve(given ?? home);
   let st: fs.Stats;
   try {
     st = fs.statSync(abs);
@@ -59,5 +65,6 @@ export function browseFolder(dir: string | undefined): BrowseResult {
     })
     .sort((a, b) => Number(b.kind === 'dir') - Number(a.kind === 'dir') || a.name.localeCompare(b.name, undefined, { numeric: true }));
   const parent = path.dirname(folder);
-  return { path: folder, parent: parent === folder ? null : parent, home, entries: entries.slice(0, MAX_ENTRIES), truncated: entries.length > MAX_ENTRIES };
+  const up = parent === folder || (scope && !scope.contains(parent)) ? null : parent;
+  return { path: folder, parent: up, home, entries: entries.slice(0, MAX_ENTRIES), truncated: entries.length > MAX_ENTRIES, roots };
 }

@@ -1,4 +1,5 @@
-import { canonicalSmiles } from '../chem/rdkit.js';
+import { quoteSmiles } from '../chem/limits.js';
+import { canonicalSmiles, smilesProblem } from '../chem/rdkit.js';
 import type { DB } from '../db/open.js';
 import type { PlatemapEntry } from '../platemap/platemap.js';
 import type { Problem } from '../types.js';
@@ -29,7 +30,7 @@ export async function resolveCompounds(entries: PlatemapEntry[], problems: Probl
           file,
           row: e.line,
           well: e.well,
-          message: `platemap line ${e.line}: SMILES "${e.smiles}" of ${e.compoundId} is not a valid structure (RDKit could not parse it); the compound is imported without a structure`,
+          message: `platemap line ${e.line}: SMILES ${quoteSmiles(e.smiles)} of ${e.compoundId} is not a valid structure (${smilesProblem(e.smiles)}); the compound is imported without a structure`,
           severity: 'warning',
         });
       }

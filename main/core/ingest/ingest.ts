@@ -7,9 +7,10 @@ import { readPlateMeta, type PlateMeta } from '../platemap/plate-meta.js';
 import { entriesForPlate, readPlatemap, type Platemap, type PlatemapEntry } from '../platemap/platemap.js';
 import { plateFormat, wellPosition } from '../plates/wells.js';
 import { scanFolder } from '../plates/scan.js';
-import { CHANNELS, type ChannelName, InputError, type Layout, type Problem, type ScannedPlate } from '../types.js';
+import { CHANNELS, type ChannelName, InputError, type Layout, type Problem, type ScannedPlate, type SkippedPlates } from '../types.js';
 import { mapPool } from '../util/pool.js';
 import { resolveCompounds, upsertCompound, type ResolvedCompound } from './compounds.js';
+import { checkStructureConflicts } from './structure-conflicts.js';
 import { effectiveBitDepth, median, PercentileSampler } from './plate-scale.js';
 import type { ProcessedSite } from './process-site.js';
 import { SitePool } from './site-pool.js';
@@ -30,6 +31,8 @@ export interface IngestOptions {
   /** Worker threads for decoding (default: one per core, up to 4; 0 = decode on the calling thread). */
   threads?: number;
   onProgress?: (p: { stage: string; done: number; total: number; plate?: string }) => void;
+  /** Import a platemap that gives a compound id two structures (keeping the first); refused otherwise. */
+  allowConflicts?: boolean;
 }
 
 export interface IngestSummary {
@@ -45,6 +48,8 @@ export interface IngestSummary {
   replaced: string[];
   /** Plates refused whole (nothing of them written). */
   refused: string[];
+  /** Plates of another layout in the folder that this import did not read (import them separately). */
+  skipped: SkippedPlates[];
   /** Per plate: which instrument channel became which Cell Painting channel, and by which rule. */
   channelMappings: { plate: string; mapping: string }[];
   seconds: number;
@@ -76,7 +81,7 @@ export async function ingestFolder(db: DB, folder: string, opts: IngestOptions =
   const scan = await scanFolder(folder, { channels: opts.channels });
   const problems: Problem[] = [...scan.problems];
   const platemap = opts.platemap ? readPlatemap(opts.platemap) : null;
-  if (platemap) problems.push(...platemap.problems);
+  if (platemap) problems.push(...platemap.problems, ...(await checkStructureConflicts(db, platemap, !!opts.allowConflicts)));
   const meta = opts.plateMeta ? readPlateMeta(opts.plateMeta) : null;
   if (meta) problems.push(...meta.problems);
   if (!platemap) problems.push({ message: 'no platemap given (--platemap): wells are imported without compounds or controls', severity: 'warning' });
@@ -92,6 +97,7 @@ export async function ingestFolder(db: DB, folder: string, opts: IngestOptions =
     problems,
     replaced: [],
     refused: [...(scan.refused ?? [])],
+    skipped: scan.skipped ?? [],
     channelMappings: scan.plates.filter((p) => p.channelMapping).map((p) => ({ plate: p.name, mapping: p.channelMapping! })),
     seconds: 0,
   };
@@ -173,7 +179,8 @@ async function ingestPlate(db: DB, plate: ScannedPlate, ctx: PlateContext): Prom
     const msg = `plate ${plate.name} (${plate.folder}): no complete 5-channel site (${grouped.incomplete} site(s) lack channels, see the warnings per well and site); plate not imported`;
     throw new InputError(msg, [{ file: plate.folder, message: msg, severity: 'error' }]);
   }
-  const compounds = await resolveCompounds(entries, problems, ctx.platemap?.file);
+  // Rows whose wells have no images are not imported, and neither are their compounds.
+  const compounds = await resolveCompounds(entries.filter((e) => imagedWells.has(e.well)), problems, ctx.platemap?.file);
   const fmt = plate.rows && plate.cols ? { rows: plate.rows, cols: plate.cols } : plateFormat([...imagedWells]);
 
   opts.onProgress?.({ stage: 'decode', done: 0, total: grouped.sites.length, plate: plate.name });
@@ -204,16 +211,21 @@ async function ingestPlate(db: DB, plate: ScannedPlate, ctx: PlateContext): Prom
     for (const [raw, ch] of Object.entries(plate.channelMap)) insChannel.run(plateId, ch, raw, plate.channelNames[raw] ?? null);
 
     const compoundRowIds = new Map<string, number>();
-    for (const c of compounds.values()) compoundRowIds.set(c.compoundId, upsertCompound(db, c));
+    const known = db.prepare('SELECT 1 FROM compounds WHERE compound_id = ?').pluck();
+    const newCompounds: number[] = [];
+    for (const c of compounds.values()) {
+      const isNew = !known.get(c.compoundId);
+      const id = upsertCompound(db, c);
+      compoundRowIds.set(c.compoundId, id);
+      if (isNew) newCompounds.push(id);
+    }
     const insWell = db.prepare('INSERT INTO wells (plate_id, well, row, col, compound_id, concentration, concentration_unit, pert_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     const wellIds = new Map<string, number>();
-    const treated = new Set<string>();
     for (const w of [...imagedWells].sort()) {
       const e = byWell.get(w);
       const pos = wellPosition(w);
       const cid = e?.compoundId ? (compoundRowIds.get(e.compoundId) ?? null) : null;
       wellIds.set(w, Number(insWell.run(plateId, w, pos.row, pos.col, cid, e?.concentration ?? null, e?.concentration != null ? 'uM' : null, e?.pertType ?? null).lastInsertRowid));
-      if (e?.pertType === 'trt' && e.compoundId) treated.add(e.compoundId);
     }
 
     const illumAcc = CHANNELS.map(() => new IlluminationAccumulator(size));
@@ -221,9 +233,20 @@ async function ingestPlate(db: DB, plate: ScannedPlate, ctx: PlateContext): Prom
     if (!written.length) throw new InputError(`plate ${plate.name}: no site could be decoded; plate not imported`, [{ file: plate.folder, message: `plate ${plate.name}: no site could be decoded; plate not imported`, severity: 'error' }]);
     const finish = await correctAndFinish(db, plateId, written, illumAcc, size, opts, plate.name);
     await storeFeatures(db, ctx.pool, written, { size, illum: finish.illum, bounds: CHANNELS.map((c) => finish.scale[c]), pixelSizeUm: plate.pixelSizeUm }, opts, plate.name, problems);
-    // Wells whose every site was rejected carry no data; drop them so counts match what is usable.
+    // Wells whose every site was rejected carry no data; drop them so counts match what is usable, say
+    // so per well (the per-site warnings alone hide that a whole well is gone), and drop the compounds
+    // this import added only for them.
+    const unreadable = db.prepare('SELECT id, well FROM wells WHERE plate_id = ? AND id NOT IN (SELECT well_id FROM sites) ORDER BY well').all(plateId) as { id: number; well: string }[];
+    for (const w of unreadable) {
+      const tried = grouped.sites.filter((s) => s.well === w.well).length;
+      problems.push({ file: plate.folder, well: w.well, message: `plate ${plate.name} well ${w.well}: none of its ${tried} site(s) could be read (see the warnings per site); well not imported`, severity: 'warning' });
+    }
     db.prepare('DELETE FROM wells WHERE plate_id = ? AND id NOT IN (SELECT well_id FROM sites)').run(plateId);
+    if (unreadable.length && newCompounds.length) {
+      db.prepare(`DELETE FROM compounds WHERE id IN (${newCompounds.join(',')}) AND NOT EXISTS (SELECT 1 FROM wells w WHERE w.compound_id = compounds.id)`).run();
+    }
     const wells = (db.prepare('SELECT COUNT(*) n FROM wells WHERE plate_id = ?').get(plateId) as { n: number }).n;
+    const treatedKept = db.prepare("SELECT DISTINCT c.compound_id FROM wells w JOIN compounds c ON c.id = w.compound_id WHERE w.plate_id = ? AND w.pert_type = 'trt'").pluck().all(plateId) as string[];
     const ctrlWells = (db.prepare("SELECT COUNT(*) n FROM wells WHERE plate_id = ? AND pert_type = 'negcon'").get(plateId) as { n: number }).n;
     db.prepare('UPDATE plates SET image_width = ?, image_height = ?, bit_depth = ?, channel_scale = ? WHERE id = ?').run(
       finish.width,
@@ -236,7 +259,7 @@ async function ingestPlate(db: DB, plate: ScannedPlate, ctx: PlateContext): Prom
     if (existing) {
       problems.push({ file: plate.folder, message: `plate ${plate.name} was already in the project; replaced it with this import`, severity: 'warning' });
     }
-    return { wells, sites: written.length, images: written.length * CHANNELS.length, controls: ctrlWells, compounds: [...treated], replaced: !!existing };
+    return { wells, sites: written.length, images: written.length * CHANNELS.length, controls: ctrlWells, compounds: treatedKept, replaced: !!existing };
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw e;

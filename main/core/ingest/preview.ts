@@ -8,6 +8,7 @@ import { LAYOUT_LABEL } from '../plates/detect.js';
 import { scanFolder } from '../plates/scan.js';
 import { readPlateMeta } from '../platemap/plate-meta.js';
 import { readPlatemap } from '../platemap/platemap.js';
+import { describeConflict, findStructureConflicts } from './structure-conflicts.js';
 import { InputError, type ChannelName, type Problem } from '../types.js';
 
 export interface PreviewOptions {
@@ -41,7 +42,12 @@ export async function previewIngest(db: DB, folder: string, opts: PreviewOptions
   const scan = await scanFolder(abs, { channels: opts.channels });
   const problems: Problem[] = [...scan.problems];
   const platemap = opts.platemap ? readPlatemap(path.resolve(opts.platemap)) : null;
-  if (platemap) problems.push(...platemap.problems);
+  if (platemap) {
+    problems.push(...platemap.problems);
+    for (const c of await findStructureConflicts(db, platemap)) {
+      problems.push({ file: platemap.file, row: c.other.line, message: `${describeConflict(c, platemap.file)}; the import is refused unless conflicts are allowed`, severity: 'error' });
+    }
+  }
   const meta = opts.plateMeta ? readPlateMeta(path.resolve(opts.plateMeta)) : null;
   if (meta) problems.push(...meta.problems);
   const existing = new Set((db.prepare('SELECT name FROM plates').all() as { name: string }[]).map((r) => r.name));

@@ -63,6 +63,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
         source: str(p, 'source'),
         batch: str(p, 'batch'),
         channels: p.channels && typeof p.channels === 'object' ? (p.channels as Record<string, ChannelName>) : undefined,
+        allowConflicts: p.allowConflicts === true,
         onProgress: (x) => {
           throwIfCancelled(ctx.signal);
           ctx.progress({ stage: `${x.plate ?? ''} ${x.stage}`.trim(), done: x.done, total: x.total });
@@ -86,7 +87,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
   },
   train: async (raw, ctx) => {
     const p = parseParams(TrainJobParams, 'train', raw);
-    const db = openProject(p.db);
+    const db = openProject(p.db, { create: false });
     try {
       // The feature head trains on hand-crafted features; computing them here (rather than inside
       // train()) makes that stage visible and cancellable.
@@ -128,7 +129,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
   },
   embed: async (raw, ctx) => {
     const p = parseParams(EmbedJobParams, 'embed', raw);
-    const db = openProject(p.db);
+    const db = openProject(p.db, { create: false });
     try {
       const inference = { executionProviders: p.executionProvider ? [p.executionProvider] : undefined, allowSoftwareGpu: p.allowSoftwareGpu };
       return await embedAll(db, { signal: ctx.signal, onProgress: ctx.progress, label: p.db, inference });
@@ -138,7 +139,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
   },
   eval: async (raw, ctx) => {
     const p = parseParams(EvalJobParams, 'eval', raw);
-    const db = openProject(p.db);
+    const db = openProject(p.db, { create: false });
     try {
       if (!featureSets(db).length) throw new InputError(`${p.db}: nothing to evaluate yet; embed first`);
       ctx.progress({ stage: 'evaluate', done: 0, total: 1 });

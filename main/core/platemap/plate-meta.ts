@@ -1,5 +1,5 @@
 import { InputError, type Problem } from '../types.js';
-import { pick, readTable } from './table.js';
+import { headerHint, pick, readTable } from './table.js';
 
 export interface PlateMeta {
   source: string | null;
@@ -11,10 +11,10 @@ export interface PlateMeta {
 export function readPlateMeta(file: string): { plates: Map<string, PlateMeta>; problems: Problem[] } {
   const { columns, rows } = readTable(file);
   const plateCol = pick(columns, ['plate', 'assay_plate_barcode', 'plate_barcode', 'barcode']);
-  if (!plateCol) throw new InputError(`${file}: no plate column (expected Metadata_Plate or plate; found ${columns.join(', ')})`);
   const sourceCol = pick(columns, ['source', 'site', 'centre', 'center', 'lab']);
   const batchCol = pick(columns, ['batch', 'batch_name', 'run']);
   const repCol = pick(columns, ['replicate', 'rep', 'replicate_id']);
+  if (!plateCol) throw new InputError(`${file}: no plate column (expected Metadata_Plate or plate; ${headerHint(columns, !!(sourceCol || batchCol || repCol))})`);
   const plates = new Map<string, PlateMeta>();
   const problems: Problem[] = [];
   for (const r of rows) {

@@ -1,6 +1,6 @@
 import { tryNormaliseWell } from '../plates/wells.js';
 import { InputError, type PertType, type Problem } from '../types.js';
-import { pick, readTable } from './table.js';
+import { headerHint, pick, readTable } from './table.js';
 
 export interface PlatemapEntry {
   line: number;
@@ -51,9 +51,10 @@ function pertTypeOf(raw: string, smiles: string | null, name: string | null, id:
 export function readPlatemap(file: string): Platemap {
   const { columns, rows } = readTable(file);
   const c = Object.fromEntries(Object.entries(COLS).map(([k, cands]) => [k, pick(columns, cands)])) as Record<keyof typeof COLS, string | undefined>;
-  if (!c.well) throw new InputError(`${file}: no well column (expected Metadata_Well, well or well_position; found ${columns.join(', ')})`);
+  const hint = headerHint(columns, Object.values(c).some(Boolean));
+  if (!c.well) throw new InputError(`${file}: no well column (expected Metadata_Well, well or well_position; ${hint})`);
   if (!c.id && !c.smiles && !c.name) {
-    throw new InputError(`${file}: no compound column (expected Metadata_JCP2022, compound_id, Metadata_SMILES, smiles or name; found ${columns.join(', ')})`);
+    throw new InputError(`${file}: no compound column (expected Metadata_JCP2022, compound_id, Metadata_SMILES, smiles or name; ${hint})`);
   }
   const problems: Problem[] = [];
   const entries: PlatemapEntry[] = [];

@@ -26,7 +26,7 @@ export function readTable(file: string): { columns: string[]; rows: TableRow[] }
     // info.lines: the line a record ends on, so rows after blank lines are numbered as an editor shows them.
     records = parse(text, { delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as typeof records;
   } catch (e) {
-    throw new InputError(`${file}: not a readable CSV (${(e as Error).message})`);
+    throw new InputError(`${file}: not a readable CSV (${csvSyntaxError(e)})`);
   }
   if (!records.length) throw new InputError(`${file}: empty file`);
   const columns = records[0].record.map(columnKey);
@@ -50,4 +50,34 @@ export function columnKey(header: string): string {
 /** First column present among the candidates. */
 export function pick(columns: string[], candidates: string[]): string | undefined {
   return candidates.find((c) => columns.includes(c));
+}
+
+/**
+ * The columns a file has, as a hint in an error ("found plate, wel, jcp2022"), only when the file is a
+ * table of the kind asked for (`recognised`: at least one column was recognised). Anyone can name any
+ * file as a platemap, and the first line of e.g. /etc/passwd must not come back in an error.
+ */
+export function headerHint(columns: string[], recognised: boolean): string {
+  if (!recognised) return `none of its ${columns.length} column(s) is one MICON reads: is it the right file?`;
+  return `found ${columns.slice(0, 40).join(', ')}${columns.length > 40 ? ', …' : ''}`;
+}
+
+const CSV_ERRORS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted field',
+  CSV_INVALID_CLOSING_QUOTE: 'text right after a closing quote',
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'rows of different lengths',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text right after a closing quote',
+};
+
+/**
+ * A csv-parse error as "what, line N, field F". csv-parse quotes the offending field value in its
+ * messages; that value can be anything from a file that was never meant to be a table, so it is left out.
+ */
+export function csvSyntaxError(e: unknown): string {
+  const err = e as { code?: string; lines?: number; column?: number | string | null };
+  if (!err?.code) return 'cannot be parsed as CSV';
+  const what = CSV_ERRORS[err.code] ?? err.code.toLowerCase().replace(/^csv_/, '').replace(/_/g, ' ');
+  const field = typeof err.column === 'number' ? `, field ${err.column + 1}` : '';
+  return `${what}${err.lines ? `, line ${err.lines}` : ''}${field}`;
 }

@@ -7,7 +7,7 @@ import { isImageXpressImage, IXM_SUBDIR } from './imagexpress.js';
 import { isCsvName, loadDataColumns, readCsvHeader } from './loaddata.js';
 import { isPhenixImage, PHENIX_INDEX } from './phenix.js';
 import { IMAGE_EXT } from './plate-build.js';
-import { InputError, LAYOUTS, type Layout, type Problem } from '../types.js';
+import { InputError, LAYOUTS, type Layout, type Problem, type SkippedPlates } from '../types.js';
 
 /** A plate folder (or, for LoadData, a CSV) of one layout. */
 export interface PlateCandidate {
@@ -133,7 +133,7 @@ function nothingFound(d: Discovery): InputError {
  * The layout with the most plates (ties: instrument layouts before LoadData, as their metadata is richer);
  * the others become one warning each, since one import reads one layout.
  */
-export function chooseLayout(d: Discovery): { layout: Layout; candidates: PlateCandidate[]; problems: Problem[] } {
+export function chooseLayout(d: Discovery): { layout: Layout; candidates: PlateCandidate[]; problems: Problem[]; skipped: SkippedPlates[] } {
   const by = new Map<Layout, PlateCandidate[]>();
   for (const c of d.candidates) by.set(c.layout, [...(by.get(c.layout) ?? []), c]);
   if (!by.size) throw nothingFound(d);
@@ -144,17 +144,21 @@ export function chooseLayout(d: Discovery): { layout: Layout; candidates: PlateC
   const votes = (l: Layout) => by.get(l)!.filter((c) => !(c.layout === 'loaddata' && instrumentFolders.has(c.folder))).length;
   const [layout] = [...by.keys()].sort((a, b) => votes(b) - votes(a) || order.indexOf(a) - order.indexOf(b));
   const problems: Problem[] = [];
+  const skipped: SkippedPlates[] = [];
   for (const l of LAYOUTS) {
     const other = by.get(l);
     if (l === layout || !other) continue;
     const where = other.map((c) => c.csv ?? c.folder);
+    // An instrument's own LoadData CSV describes a plate this import reads: not a plate left behind.
+    const left = other.filter((c) => !(c.layout === 'loaddata' && instrumentFolders.has(c.folder))).map((c) => c.csv ?? c.folder);
+    if (left.length) skipped.push({ layout: l, plates: left });
     problems.push({
       file: where[0],
       message: `also found ${other.length} ${LAYOUT_LABEL[l]} plate(s) (${where.slice(0, 3).join(', ')}${where.length > 3 ? ', …' : ''}); not imported: this import reads the ${LAYOUT_LABEL[layout]} plates — import the others separately`,
       severity: 'warning',
     });
   }
-  return { layout, candidates: by.get(layout)!, problems };
+  return { layout, candidates: by.get(layout)!, problems, skipped };
 }
 
 /** The layout of the plates under `folder`; throws InputError explaining what was looked for when none is found. */

@@ -8,6 +8,7 @@ import { DirIndex } from './files.js';
 import { finishPlate, type RawImage } from './plate-build.js';
 import { tryNormaliseWell } from './wells.js';
 import { InputError, type ChannelName, type Problem, type ScannedPlate } from '../types.js';
+import { csvSyntaxError } from '../platemap/table.js';
 
 export function isCsvName(name: string): boolean {
   return /\.csv(\.gz)?$/i.test(name);
@@ -129,7 +130,7 @@ export async function scanLoadData(csvs: string[], opts: { channels?: Record<str
     try {
       rows = parse(await readCsvText(csv), { bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as Row[];
     } catch (e) {
-      throw new InputError(`${csv}: not a readable CSV (${(e as Error).message})`);
+      throw new InputError(`${csv}: not a readable CSV (${csvSyntaxError(e)})`);
     }
     const cols = rows.length ? loadDataColumns(rows[0].record) : null;
     if (!cols) continue;

@@ -85,5 +85,5 @@ export async function scanFolder(folder: string, opts: ScanOptions = {}): Promis
   }
   uniqueNames(plates, problems);
   plates.sort((a, b) => a.name.localeCompare(b.name));
-  return { layout: chosen.layout, plates, problems, refused };
+  return { layout: chosen.layout, plates, problems, refused, skipped: chosen.skipped };
 }

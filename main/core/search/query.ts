@@ -1,7 +1,8 @@
 // "Wells like this": similarity search over a feature set's normalised well profiles, by well, by a
 // screened compound (each replicate well, and the mean of its wells), or by an unseen SMILES (MICON's
 // counterfactual head predicts the profile; counterfactual.ts). Shared by `micon query` and the API.
-import { canonicalSmiles } from '../chem/rdkit.js';
+import { MAX_SMILES_CHARS, quoteSmiles } from '../chem/limits.js';
+import { canonicalSmiles, smilesProblem } from '../chem/rdkit.js';
 import type { DB } from '../db/open.js';
 import { featureSetByName, featureSets, type FeatureSetInfo } from '../embeddings/store.js';
 import { tryNormaliseWell } from '../plates/wells.js';
@@ -319,8 +320,9 @@ export async function runQuery(db: DB, target: QueryTarget, o: QueryOptions = {}
   const exclude = o.exclude ?? null;
   let smiles: { input: string; canonical: string } | null = null;
   if (target.kind === 'smiles') {
+    if (target.smiles.length > MAX_SMILES_CHARS) throw new InputError(`SMILES of ${target.smiles.length} characters: at most ${MAX_SMILES_CHARS} are read`);
     const canonical = await canonicalSmiles(target.smiles);
-    if (!canonical) throw new InputError(`invalid SMILES: "${target.smiles}" (RDKit cannot parse it)`);
+    if (!canonical) throw new InputError(`invalid SMILES ${quoteSmiles(target.smiles)}: ${smilesProblem(target.smiles)}`);
     if (exclude) throw new InputError(`--exclude does not apply to a SMILES query: its profile is predicted from every plate's DMSO wells; restrict the results with sources, batches or plates instead`);
     smiles = { input: target.smiles, canonical };
   }

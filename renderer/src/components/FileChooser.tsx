@@ -100,6 +100,17 @@ export function FileChooser({ kind, title, start, onChoose, onCancel }: Props) {
           <button type="button" className="btn" onClick={() => listing && void load(listing.home)}>
             Home
           </button>
+          {/* The session's folders: the page may not leave them (micon serve --allow adds more). */}
+          {listing && listing.roots.length > 1 && (
+            <select aria-label="Allowed folders" data-testid="chooser-roots" value="" onChange={(e) => e.target.value && void load(e.target.value)}>
+              <option value="">Folders…</option>
+              {listing.roots.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          )}
         </form>
         {error && (
           <div className="error-inline" role="alert">

@@ -16,6 +16,11 @@ export function Header({ info }: { info: ProjectInfo | null }) {
           {info.plates} plates · {info.wells.toLocaleString()} wells · {info.sites.toLocaleString()} sites · {info.compounds} compounds
         </div>
       )}
+      {info?.readOnly && (
+        <div className="project-readonly" data-testid="project-readonly" title={info.readOnly}>
+          read-only: {info.readOnly}
+        </div>
+      )}
       <JobIndicator />
       {info && (
         <div className={`transport transport-${info.transport}`} data-testid="transport" title={info.transportNote ?? undefined}>

@@ -7,7 +7,8 @@ import { createHandlers } from '../../../main/core/api/handlers.js';
 import { openProject, type DB } from '../../../main/core/db/open.js';
 import { InputError } from '../../../main/core/types.js';
 import { APP_INDEX_URL, APP_ORIGIN } from '../../../main/app/channels.js';
-import { allowedOrigins, checkSender, eventMessage, isAppUrl, originOf, runInvoke } from '../../../main/app/ipc-guard.js';
+import { allowedOrigins, checkSender, eventMessage, grantDropped, isAppUrl, originOf, runInvoke } from '../../../main/app/ipc-guard.js';
+import { FileScope } from '../../../main/core/files/scope.js';
 
 const app = allowedOrigins(null);
 const top = { url: APP_INDEX_URL, isMainFrame: true };
@@ -62,6 +63,24 @@ describe('checkSender', () => {
     expect(checkSender({ url: 'https://example.com/', isMainFrame: true }, app)).toMatch(/example\.com/);
     expect(checkSender({ url: 'file:///etc/passwd', isMainFrame: true }, app)).toMatch(/not accepted/);
     expect(checkSender({ url: null, isMainFrame: true }, app)).toMatch(/gone/);
+  });
+});
+
+describe('grantDropped (a dropped folder becomes usable by the page)', () => {
+  it('grants an absolute path reported for our own top-level page, and nothing else', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-grant-'));
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-grant-out-'));
+    const files = new FileScope([dir]);
+    expect(() => files.check(outside, 'folder')).toThrow(/outside the folders/);
+    expect(grantDropped(files, { url: 'https://evil.example/', isMainFrame: true }, outside, app)).toMatch(/not accepted/);
+    expect(grantDropped(files, { url: APP_INDEX_URL, isMainFrame: false }, outside, app)).toMatch(/top-level/);
+    expect(grantDropped(files, top, 'relative/path', app)).toMatch(/absolute/);
+    expect(grantDropped(files, top, 42, app)).toMatch(/absolute/);
+    expect(() => files.check(outside, 'folder')).toThrow(/outside the folders/);
+    expect(grantDropped(files, top, outside, app)).toBeNull();
+    expect(files.check(path.join(outside, 'plate1'), 'folder')).toBe(path.join(fs.realpathSync(outside), 'plate1'));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
   });
 });
 

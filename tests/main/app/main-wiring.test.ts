@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { APP_INDEX_URL, INVOKE_CHANNEL } from '../../../main/app/channels.js';
+import { APP_INDEX_URL, GRANT_CHANNEL, INVOKE_CHANNEL } from '../../../main/app/channels.js';
 import { nativeDirName } from '../../../main/app/native-binding.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -106,6 +106,7 @@ const fake = vi.hoisted(() => {
       removeHandler: (ch: string) => state.ipc.delete(ch),
       on: (ch: string, f: Fn) => state.ipcListeners.set(ch, f),
       removeListener: (ch: string) => state.ipcListeners.delete(ch),
+      removeAllListeners: (ch: string) => state.ipcListeners.delete(ch),
     },
     protocol: {
       registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s),
@@ -184,7 +185,7 @@ describe('main/app/index.ts wiring', () => {
     // The hidden compute window is created by the first train job that asks for it, not at start;
     // its reply channel listens already. Linux Chromium needs the WebGPU switch before ready.
     expect(s.windows).toHaveLength(1);
-    expect([...s.ipcListeners.keys()]).toEqual(['micon-compute:reply']);
+    expect([...s.ipcListeners.keys()].sort()).toEqual([GRANT_CHANNEL, 'micon-compute:reply'].sort());
     expect(s.switches).toEqual(process.platform === 'linux' ? ['enable-unsafe-webgpu'] : []);
     expect(win.opts.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(String((win.opts.webPreferences as { preload: string }).preload)).toMatch(/preload[\\/]index\.cjs$/);
@@ -199,6 +200,17 @@ describe('main/app/index.ts wiring', () => {
     };
     expect(nav('https://example.com/')).toBe(true);
     expect(nav(`${APP_INDEX_URL}#/plates`)).toBe(false);
+    // Frames too (issue 17 item 14): will-navigate only covers the main frame; an injected iframe
+    // navigating elsewhere is stopped by will-frame-navigate.
+    const frameNav = (url: string) => {
+      const e = { url, isMainFrame: false, preventDefault: vi.fn() };
+      const listeners = win.webContents.listeners.get('will-frame-navigate') ?? [];
+      for (const f of listeners) (f as (d: unknown) => void)(e);
+      return listeners.length > 0 && e.preventDefault.mock.calls.length > 0;
+    };
+    expect(frameNav('https://evil.example/')).toBe(true);
+    expect(frameNav('javascript:alert(1)')).toBe(true);
+    expect(frameNav(`${APP_INDEX_URL}#/compounds`)).toBe(false);
     const granted = vi.fn();
     (s.permissionRequest as (wc: unknown, p: string, cb: (b: boolean) => void) => void)({}, 'media', granted);
     expect(granted).toHaveBeenCalledWith(false);
@@ -209,7 +221,7 @@ describe('main/app/index.ts wiring', () => {
     (s.headers as (d: unknown, cb: (r: unknown) => void) => void)({ url: 'https://example.com/', responseHeaders: {} }, headers);
     expect(headers.mock.calls[1][0]).toEqual({});
 
-    // IPC: one handler, answering the app page and refusing others.
+    // IPC: one handler, answering the app page and refusing others; and the preload's drop grants.
     expect([...s.ipc.keys()]).toEqual([INVOKE_CHANNEL]);
     const invoke = s.ipc.get(INVOKE_CHANNEL) as (e: unknown, name: string, req: unknown) => Promise<unknown>;
     const fromApp = { senderFrame: { url: APP_INDEX_URL, parent: null } };
@@ -217,6 +229,17 @@ describe('main/app/index.ts wiring', () => {
     expect(await invoke({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'project.info', {})).toMatchObject({ ok: false });
     expect(await invoke({ senderFrame: null }, 'project.info', {})).toMatchObject({ ok: false });
     expect(fs.existsSync(project)).toBe(true);
+
+    // A folder outside the project's is out of the page's reach until the user drops it on the window.
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-dropped-'));
+    const outsideError = { ok: false, error: expect.stringMatching(/outside the folders/) };
+    expect(await invoke(fromApp, 'fs.browse', { path: outside })).toMatchObject(outsideError);
+    const grant = s.ipcListeners.get(GRANT_CHANNEL) as (e: unknown, p: unknown) => void;
+    grant({ senderFrame: { url: 'https://evil.example/', parent: null } }, outside);
+    expect(await invoke(fromApp, 'fs.browse', { path: outside })).toMatchObject(outsideError);
+    grant(fromApp, outside);
+    expect(await invoke(fromApp, 'fs.browse', { path: outside })).toMatchObject({ ok: true, result: { path: fs.realpathSync(outside) } });
+    fs.rmSync(outside, { recursive: true, force: true });
 
     // The protocol answers micon:// (here the renderer is not built next to the source: 503).
     const serve = s.protocolHandlers.get('micon') as (r: Request) => Promise<Response>;

@@ -100,7 +100,7 @@ describe('sandboxed preload sources', () => {
   };
 
   it("import at run time only 'electron' and files that import nothing", () => {
-    expect(runtimeImports('preload/index.ts')).toEqual(['electron', './api.js']);
+    expect(runtimeImports('preload/index.ts')).toEqual(['electron', '../main/app/channels.js', './api.js']);
     expect(runtimeImports('preload/api.ts')).toEqual(['../main/app/channels.js']);
     expect(runtimeImports('main/app/channels.ts')).toEqual([]);
   });

@@ -147,7 +147,8 @@ describe('postinstall', () => {
 
 describe('npm start decisions', () => {
   it('parses --db / --project / --port / --browser in every spelling', () => {
-    expect(parseStartArgs(['--db', 'a.micon'])).toEqual({ project: 'a.micon', port: null, browser: false, unknown: [] });
+    expect(parseStartArgs(['--db', 'a.micon'])).toEqual({ project: 'a.micon', port: null, browser: false, allow: [], unknown: [] });
+    expect(parseStartArgs(['--allow', '/data/plates', '--allow=/data/tables'])).toMatchObject({ allow: ['/data/plates', '/data/tables'], unknown: [] });
     expect(parseStartArgs(['--project=b.micon', '--port=8080'])).toMatchObject({ project: 'b.micon', port: '8080' });
     expect(parseStartArgs(['c.micon', '--browser', '--port', '0'])).toMatchObject({ project: 'c.micon', port: '0', browser: true });
     expect(parseStartArgs(['--db', '--weird'])).toMatchObject({ project: null, unknown: ['--db', '--weird'] });

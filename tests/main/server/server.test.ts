@@ -111,6 +111,19 @@ describe('browser-mode server', () => {
     expect(notJson.status).toBe(400);
   });
 
+  it('answers 413 (not a connection reset) to a body over 1 MiB, and keeps serving', async () => {
+    const big = JSON.stringify({ path: 'x'.repeat(3 << 20) });
+    const r = await request(server.port, {
+      method: 'POST',
+      path: '/api/project.open',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
+      body: big,
+    });
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body)).toEqual({ ok: false, error: expect.stringMatching(/request body too large \(over 1 MiB\)/) });
+    expect((await api('project.info', {})).status).toBe(200);
+  });
+
   it('answers 404 for an unknown request and 405 for GET', async () => {
     const r = await api('plates.drop', {});
     expect(r.status).toBe(404);
