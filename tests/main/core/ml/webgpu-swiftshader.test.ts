@@ -57,7 +57,7 @@ describe.runIf(linux)('webgpu training on a software adapter (SwiftShader)', () 
   });
 
   it('`micon train --backend webgpu` without --allow-software-gpu: one clear line on stderr, no stack trace, exit ≠ 0', async () => {
-    const db = path.join(dir, 'empty.micon');
+    const db = copyProject(project, 'cli');
     // The CLI inherits this process's VK_ICD_FILENAMES, so it sees SwiftShader too.
     const r = (await runCli('train', '--db', db, '--backend', 'webgpu').then(
       () => ({ code: 0, stderr: '' }),
