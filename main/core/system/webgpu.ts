@@ -79,7 +79,7 @@ export const TFJS_WEBGPU_TRAINING_FLAGS = { WEBGPU_THRESHOLD_TO_INCREASE_WORKGRO
 
 /** Why a software adapter is not used (here, and in Electron's compute window, which imports this file). */
 export function softwareRefusal(i: GpuAdapterInfo): string {
-  return `refused the software WebGPU adapter ${describeAdapter(i)}: it emulates a GPU on the CPU and trains 6–120× slower than wasm (pass --allow-software-gpu to use it anyway)`;
+  return `refused the software WebGPU adapter ${describeAdapter(i)}: it emulates a GPU on the CPU (training 6–120× slower than wasm, embedding ~300–800× slower than onnxruntime on the CPU); pass --allow-software-gpu to use it anyway`;
 }
 
 function noAdapterReason(): string {

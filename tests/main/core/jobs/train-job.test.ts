@@ -97,6 +97,12 @@ describe('train and embed jobs', () => {
     const bad = runJob('train', { db: path.join(dir, 'x.micon'), model: 'resnet' });
     await expect(bad.done).rejects.toBeInstanceOf(JobFailed);
     await expect(bad.done).rejects.toMatchObject({ input: true, message: expect.stringMatching(/train job: model/) });
+    // A job never creates a project (a --db typo must not leave an empty one behind) …
+    const missing = runJob('embed', { db: path.join(dir, 'missing.micon') });
+    await expect(missing.done).rejects.toMatchObject({ input: true, message: expect.stringMatching(/missing\.micon: no such project file/) });
+    expect(fs.existsSync(path.join(dir, 'missing.micon'))).toBe(false);
+    // … and an existing project without plates says what is missing.
+    openProject(path.join(dir, 'empty.micon')).close();
     const empty = runJob('embed', { db: path.join(dir, 'empty.micon') });
     await expect(empty.done).rejects.toMatchObject({ input: true, message: expect.stringMatching(/no ingested sites/) });
   });

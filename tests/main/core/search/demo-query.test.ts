@@ -144,7 +144,7 @@ describe('micon query (CLI)', () => {
 
   it('bad input: a clear message on stderr and a non-zero exit', async () => {
     const cases: [string[], RegExp, string?][] = [
-      [['--smiles', 'C1CC('], /invalid SMILES: "C1CC\("/],
+      [['--smiles', 'C1CC('], /invalid SMILES:? "C1CC\("/],
       [['--well', 'S1B1P01:Z99'], /unknown well: plate S1B1P01 has no well Z99/],
       [['--well', 'NOPLATE:A01'], /unknown plate "NOPLATE"/],
       [['--compound', 'frobnicol'], /unknown compound "frobnicol"/],
