@@ -2,6 +2,15 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// Layer fences (tests/main/layer-fence.test.ts proves each one fails on a violation). Relative
+// specifiers only: nothing in this repository is imported through a package name.
+/** From main/core: any path that leaves the core for a shell (main/app, main/server, main/cli[.ts]) or the UI. */
+const CORE_OUTWARD = '^(\\.\\./)+(app|server|cli|shell|renderer|preload)(/|\\.js$|$)';
+/** From renderer/src: anything under main/ except the contract (contract.ts, which re-exports every contract-<area>.ts) and images/tile-url. */
+const RENDERER_CORE_INTERNAL = '^(\\.\\./)+main/(?!core/api/contract(\\.js)?$|core/images/tile-url(\\.js)?$)';
+/** From renderer/compute: anything under main/ except the core's model code and the WebGPU probe. */
+const COMPUTE_PAGE_OUTWARD = '^(\\.\\./)+main/(?!core/ml/[-\\w]+(\\.js)?$|core/system/webgpu(\\.js)?$)';
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'demo-out/**', 'bench-out/**', '.cache/**', 'resources/native/**'] },
   js.configs.recommended,
@@ -14,10 +23,51 @@ export default tseslint.config(
     },
   },
   {
-    // The core must run under plain Node (CLI, tests, job processes): no Electron in it.
+    // The core must run under plain Node (CLI, tests, job processes): no Electron in it, and it is the
+    // layer the shells (app, server, cli) and the UI stand on, so it never imports any of them.
     files: ['main/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'main/core must not import electron; put it in main/app.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'main/core must not import electron; put it in main/app.' }],
+          patterns: [{ regex: CORE_OUTWARD, message: 'main/core must not import main/app, main/server, main/cli, the renderer or the preload: the shells depend on the core, never the reverse (shared shell code goes in main/shell/).' }],
+        },
+      ],
+    },
+  },
+  {
+    // The UI talks to the core only through the contract (both transports carry exactly it) and builds
+    // tile addresses with tile-url; it never touches Node or Electron (the preload does, sandboxed).
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'the renderer must not import electron; the preload exposes window.micon.' }],
+          patterns: [
+            { regex: '^node:', message: 'the renderer must not use Node; ask the core through the contract.' },
+            { regex: RENDERER_CORE_INTERNAL, message: 'the renderer imports only main/core/api/contract (and images/tile-url); export what it needs through the contract.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The hidden compute window's page runs the model side of a train step: it hosts core model code
+    // (ml/trainer-server, system/webgpu) in Chromium by design, but nothing else of the core or the shells.
+    files: ['renderer/compute/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'the compute page must not import electron; its preload exposes window.miconCompute.' }],
+          patterns: [
+            { regex: '^node:', message: 'the compute page runs sandboxed in Chromium: no Node.' },
+            { regex: COMPUTE_PAGE_OUTWARD, message: 'the compute page imports only the core\'s model code (main/core/ml/*, main/core/system/webgpu).' },
+          ],
+        },
+      ],
     },
   },
   {

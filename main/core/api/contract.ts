@@ -14,6 +14,10 @@ export * from './contract-jobs.js';
 export * from './contract-plates.js';
 export * from './contract-project.js';
 export * from './contract-search.js';
+// Core result shapes the renderer shows: exported here so the UI imports only the contract (lint-enforced).
+export type { ChannelName } from '../types.js';
+export type { IngestSummary } from '../ingest/ingest.js';
+export type { ImportProfilesSummary } from '../embeddings/import-profiles.js';
 
 export const requests = {
   ...projectRequests,

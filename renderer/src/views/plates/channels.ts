@@ -1,7 +1,7 @@
 // Per-channel display state of the well viewer, and how it turns into tile settings.
 import type { SiteChannel } from '../../../../main/core/api/contract';
 import { parseHexColor, type ChannelSetting } from '../../../../main/core/images/tile-url';
-import type { ChannelName } from '../../../../main/core/types';
+import type { ChannelName } from '../../../../main/core/api/contract';
 
 export interface ChannelView {
   name: string;

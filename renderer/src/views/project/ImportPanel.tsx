@@ -1,6 +1,6 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import type { IngestPreview, PlateSummary } from '../../../../main/core/api/contract';
-import type { IngestSummary } from '../../../../main/core/ingest/ingest';
+import type { IngestSummary } from '../../../../main/core/api/contract';
 import { getApi } from '../../api';
 import { ProgressBar } from '../../components/ProgressBar';
 import { errorMessage } from '../../errors';

@@ -3,7 +3,7 @@
 // --create-plates` does. Choose → preview of the columns recognised and problems by line → import job.
 import { useEffect, useState } from 'react';
 import type { ProfilePreview } from '../../../../main/core/api/contract';
-import type { ImportProfilesSummary } from '../../../../main/core/embeddings/import-profiles';
+import type { ImportProfilesSummary } from '../../../../main/core/api/contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 import { useLatestJob } from '../../jobs';

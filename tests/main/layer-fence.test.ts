@@ -1,0 +1,62 @@
+// The layer fences in eslint.config.js, run through ESLint itself on the real config: each must fail on
+// a violation (so a regex typo cannot quietly switch one off) and let the allowed imports through.
+// That the tree itself keeps them is `npm run lint`'s job.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// Only the fence rule runs: the rest of the config is `npm run lint`'s business, and costs seconds here.
+const eslint = new ESLint({ cwd: repoRoot, ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-imports' });
+
+/** The no-restricted-imports messages ESLint reports for `code` as if it lived at `file`. */
+async function fenceErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(repoRoot, file) });
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('the core never imports a shell or the UI', () => {
+  it.each([
+    ['main/core/jobs/manager.ts', "import { x } from '../../app/ipc.js';"],
+    ['main/core/api/handlers.ts', "import { x } from '../../server/server.js';"],
+    ['main/core/ml/train.ts', "import { x } from '../../cli/train.js';"],
+    ['main/core/util/pool.ts', "import { x } from '../../cli.js';"],
+    ['main/core/images/tiles.ts', "import { x } from '../../shell/tile-reply.js';"],
+    ['main/core/api/contract.ts', "import type { x } from '../../../renderer/src/api';"],
+    ['main/core/api/contract.ts', "import { x } from '../../../preload/api.js';"],
+    ['main/core/db/open.ts', "import { app } from 'electron';"],
+  ])('%s: %s is an error', async (file, code) => {
+    expect(await fenceErrors(file, code)).toHaveLength(1);
+  });
+
+  it('lets the core import the core and packages', async () => {
+    expect(await fenceErrors('main/core/api/handlers.ts', "import { a } from '../db/open.js';\nimport { b } from './session.js';\nimport { z } from 'zod';\nexport const c = [a, b, z];")).toEqual([]);
+  });
+});
+
+describe('the renderer imports only the contract and tile-url', () => {
+  it.each([
+    ['renderer/src/views/project/ImportPanel.tsx', "import type { IngestSummary } from '../../../../main/core/ingest/ingest';"],
+    ['renderer/src/views/plates/channels.ts', "import type { ChannelName } from '../../../../main/core/types';"],
+    ['renderer/src/components/depictions.ts', "import { DEPICT_MAX } from '../../../main/core/api/contract-compounds';"],
+    ['renderer/src/App.tsx', "import { x } from '../../main/app/channels.js';"],
+    ['renderer/src/App.tsx', "import { x } from '../../main/server/static.js';"],
+    ['renderer/src/App.tsx', "import fs from 'node:fs';"],
+    ['renderer/src/App.tsx', "import { ipcRenderer } from 'electron';"],
+    ['renderer/compute/compute.ts', "import { x } from '../../main/core/db/open.js';"],
+    ['renderer/compute/compute.ts', "import fs from 'node:fs';"],
+  ])('%s: %s is an error', async (file, code) => {
+    expect(await fenceErrors(file, code)).toHaveLength(1);
+  });
+
+  it.each([
+    ['renderer/src/api.ts', "import type { MiconApi } from '../../main/core/api/contract';"],
+    ['renderer/src/views/plates/deep-zoom.ts', "import { tilePath } from '../../../../main/core/images/tile-url';"],
+    ['renderer/src/views/plates/deep-zoom.ts', "import { tilePath } from '../../../../main/core/images/tile-url.js';"],
+    ['renderer/compute/compute.ts', "import { TrainerServer } from '../../main/core/ml/trainer-server.js';"],
+    ['renderer/compute/compute.ts', "import { adapterInfo } from '../../main/core/system/webgpu.js';"],
+  ])('%s: %s is allowed', async (file, code) => {
+    expect(await fenceErrors(file, code)).toEqual([]);
+  });
+});
