@@ -37,6 +37,24 @@ export default tseslint.config(
     },
   },
   {
+    // The two shells over the core (the Electron app; browser mode's server) share code only through
+    // main/shell/, never each other; neither depends on the CLI that starts them.
+    files: ['main/app/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+(server|cli)(/|\\.js$|$)', message: 'main/app must not import main/server or main/cli; code both shells use goes in main/shell/.' }] }] },
+  },
+  {
+    files: ['main/server/**/*.ts', 'main/shell/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'browser mode and shared shell code run without Electron.' }],
+          patterns: [{ regex: '^(\\.\\./)+(app|cli|server)(/|\\.js$|$)', message: 'main/server and main/shell must not import main/app or main/cli (and main/shell not main/server): code both shells use goes in main/shell/.' }],
+        },
+      ],
+    },
+  },
+  {
     // The UI talks to the core only through the contract (both transports carry exactly it) and builds
     // tile addresses with tile-url; it never touches Node or Electron (the preload does, sandboxed).
     files: ['renderer/src/**/*.{ts,tsx}'],

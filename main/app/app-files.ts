@@ -1,7 +1,7 @@
 // What the micon:// protocol serves and under which policy, as plain functions (no electron import).
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONTENT_TYPES, resolveStatic } from '../server/static.js';
+import { CONTENT_TYPES, resolveStatic } from '../shell/static-files.js';
 import { APP_HOST, APP_SCHEME } from './channels.js';
 
 

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { protocol } from 'electron';
 import type { DB } from '../core/db/open.js';
-import { tileReply, TILE_PREFIX } from '../server/tile-route.js';
+import { tileReply, TILE_PREFIX } from '../shell/tile-reply.js';
 import { appFileHeaders, resolveAppFile } from './app-files.js';
 import { APP_HOST, APP_SCHEME } from './channels.js';
 

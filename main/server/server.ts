@@ -15,7 +15,8 @@ import { handleApi } from './api-route.js';
 import { EventHub, refuseUpgrade } from './events.js';
 import { bearerToken, checkRequestOrigin, newToken, securityHeaders, tokenMatches } from './security.js';
 import { serveStatic } from './static.js';
-import { handleTile, TILE_PREFIX } from './tile-route.js';
+import { TILE_PREFIX } from '../shell/tile-reply.js';
+import { handleTile } from './tile-route.js';
 
 export interface ServerOptions {
   db: DB;

@@ -35,6 +35,24 @@ describe('the core never imports a shell or the UI', () => {
   });
 });
 
+describe('the two shells share code only through main/shell', () => {
+  it.each([
+    ['main/app/protocol.ts', "import { tileReply } from '../server/tile-route.js';"],
+    ['main/app/app-files.ts', "import { resolveStatic } from '../server/static.js';"],
+    ['main/app/index.ts', "import { x } from '../cli/serve.js';"],
+    ['main/server/server.ts', "import { x } from '../app/ipc.js';"],
+    ['main/server/server.ts', "import { app } from 'electron';"],
+    ['main/shell/tile-reply.ts', "import { x } from '../server/tile-route.js';"],
+  ])('%s: %s is an error', async (file, code) => {
+    expect(await fenceErrors(file, code)).toHaveLength(1);
+  });
+
+  it('lets both shells import the shared module and the core', async () => {
+    expect(await fenceErrors('main/app/protocol.ts', "import { tileReply } from '../shell/tile-reply.js';\nimport { a } from '../core/db/open.js';\nexport const b = [tileReply, a];")).toEqual([]);
+    expect(await fenceErrors('main/server/static.ts', "import { resolveStatic } from '../shell/static-files.js';\nexport const b = resolveStatic;")).toEqual([]);
+  });
+});
+
 describe('the renderer imports only the contract and tile-url', () => {
   it.each([
     ['renderer/src/views/project/ImportPanel.tsx', "import type { IngestSummary } from '../../../../main/core/ingest/ingest';"],

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveStatic } from '../../../main/server/static.js';
+import { resolveStatic } from '../../../main/shell/static-files.js';
 
 const root = path.resolve('/srv/renderer');
 
