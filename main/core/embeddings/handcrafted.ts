@@ -7,7 +7,7 @@ import { HANDCRAFTED_VERSION, handcraftedFeatureNames } from '../features/handcr
 import type { PlateCorrection } from '../features/site-scale.js';
 import { SitePool } from '../ingest/site-pool.js';
 import type { SiteFiles } from '../ingest/sites.js';
-import { throwIfCancelled } from '../jobs/protocol.js';
+import { throwIfCancelled } from '../util/cancel.js';
 import { CHANNELS, type ChannelName, type ImageRecord, InputError } from '../types.js';
 import { mapPool } from '../util/pool.js';
 import { insertSiteVector, replaceFeatureSet } from './store.js';

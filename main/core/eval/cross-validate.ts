@@ -8,7 +8,7 @@ import { openProject, type DB } from '../db/open.js';
 import { embedBaselines } from '../embeddings/baselines.js';
 import { embedModels } from '../embeddings/models.js';
 import { buildAllProfiles, evaluateAll } from '../embeddings/profiles.js';
-import { throwIfCancelled } from '../jobs/protocol.js';
+import { throwIfCancelled } from '../util/cancel.js';
 import type { ModelKind } from '../ml/config.js';
 import { train } from '../ml/train.js';
 import { createSplit } from '../split/split.js';

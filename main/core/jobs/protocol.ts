@@ -61,14 +61,5 @@ export interface JobContext {
 
 export type JobFn = (params: Record<string, unknown>, ctx: JobContext) => Promise<unknown>;
 
-export class JobCancelled extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'JobCancelled';
-  }
-}
-
-/** Throw at a safe point when the job was cancelled. */
-export function throwIfCancelled(signal: AbortSignal): void {
-  if (signal.aborted) throw new JobCancelled();
-}
+// Part of the protocol (a job ends with it when cancelled), defined in util/ so that the work jobs run need not import jobs/.
+export { JobCancelled, throwIfCancelled } from '../util/cancel.js';

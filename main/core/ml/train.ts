@@ -2,7 +2,7 @@
 // atomically, resume exactly (parameters, optimizer slots, sampler RNG, step), guard against NaN,
 // and finally export the image side to ONNX for embedding with onnxruntime.
 import type { DB } from '../db/open.js';
-import { JobCancelled } from '../jobs/protocol.js';
+import { JobCancelled } from '../util/cancel.js';
 import { InputError } from '../types.js';
 import { activeCompounds, activeWells } from './activity.js';
 import { selectBackend, type BackendPreference } from './backend.js';
