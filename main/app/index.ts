@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, type BrowserWindow } from 'electron';
 import { createHandlers } from '../core/api/handlers.js';
-import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/api/session.js';
+import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/project/session.js';
 import { FileScope, foldersFromEnv } from '../core/files/scope.js';
 import { runJob } from '../core/jobs/host.js';
 import { JobManager } from '../core/jobs/manager.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/api/session.js';
+import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/project/session.js';
 import { InputError } from '../core/types.js';
 import { openCliProject } from './project.js';
 import { startServer } from '../server/server.js';

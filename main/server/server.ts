@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createHandlers } from '../core/api/handlers.js';
-import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/api/session.js';
+import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/project/session.js';
 import { defaultProjectsFolder, FileScope, foldersFromEnv } from '../core/files/scope.js';
 import { JobManager } from '../core/jobs/manager.js';
 import { InputError } from '../core/types.js';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProjectSession } from '../../main/core/api/session.js';
+import { ProjectSession } from '../../main/core/project/session.js';
 import { openProject } from '../../main/core/db/open.js';
 import { startServer, type RunningServer } from '../../main/server/server.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt, hasChromium, RENDERER_DIR, requireChromium, SHOTS } from './browser.js';

@@ -31,7 +31,7 @@ describe('the core never imports a shell or the UI', () => {
   });
 
   it('lets the core import the core and packages', async () => {
-    expect(await fenceErrors('main/core/api/handlers.ts', "import { a } from '../db/open.js';\nimport { b } from './session.js';\nimport { z } from 'zod';\nexport const c = [a, b, z];")).toEqual([]);
+    expect(await fenceErrors('main/core/api/handlers.ts', "import { a } from '../db/open.js';\nimport { b } from '../project/session.js';\nimport { z } from 'zod';\nexport const c = [a, b, z];")).toEqual([]);
   });
 });
 

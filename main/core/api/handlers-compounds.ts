@@ -5,7 +5,7 @@ import { listCompounds } from '../compounds/list.js';
 import { compoundBySmiles, compoundWells } from '../compounds/wells.js';
 import type { HandlersOf } from './contract.js';
 import type { compoundRequests } from './contract-compounds.js';
-import type { ProjectSession } from './session.js';
+import type { ProjectSession } from '../project/session.js';
 
 export function compoundHandlers(session: ProjectSession): HandlersOf<typeof compoundRequests> {
   return {

@@ -8,7 +8,7 @@ import { InputError } from '../types.js';
 import type { EvalRow, EvalSummary, HandlersOf, ModelInfo, SplitInfo } from './contract.js';
 import type { JobStartRequest, jobRequests } from './contract-jobs.js';
 import type { FileScope } from '../files/scope.js';
-import type { ProjectSession } from './session.js';
+import type { ProjectSession } from '../project/session.js';
 
 /** Every path a job request names must lie in the session's folders (a model name for initFrom is not a path). */
 function checkJobPaths(req: JobStartRequest, files: FileScope): JobStartRequest {

@@ -5,7 +5,7 @@ import { wellSites } from '../plates/well-sites.js';
 import { InputError } from '../types.js';
 import type { HandlersOf, MetricResult, PlateSummary, ValueRange, WellSummary } from './contract.js';
 import type { plateRequests } from './contract-plates.js';
-import type { ProjectSession } from './session.js';
+import type { ProjectSession } from '../project/session.js';
 
 export function plateHandlers(session: ProjectSession): HandlersOf<typeof plateRequests> {
   return {

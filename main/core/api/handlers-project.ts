@@ -8,7 +8,7 @@ import { InputError } from '../types.js';
 import type { HandlersOf, ProjectInfo } from './contract.js';
 import type { projectRequests } from './contract-project.js';
 import type { HandlerContext } from './handlers.js';
-import { PROJECT_EXT, type ProjectSession } from './session.js';
+import { PROJECT_EXT, type ProjectSession } from '../project/session.js';
 
 export function projectHandlers(session: ProjectSession, ctx: HandlerContext, files: FileScope): HandlersOf<typeof projectRequests> {
   const info = (): ProjectInfo => {

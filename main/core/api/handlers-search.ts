@@ -5,7 +5,7 @@ import { runQuery } from '../search/query.js';
 import type { HandlersOf } from './contract.js';
 import { thumbnailUrl } from './handlers-plates.js';
 import type { searchRequests } from './contract-search.js';
-import type { ProjectSession } from './session.js';
+import type { ProjectSession } from '../project/session.js';
 
 export function searchHandlers(session: ProjectSession): HandlersOf<typeof searchRequests> {
   // A map is recomputed only when asked for other settings or after the profiles change.

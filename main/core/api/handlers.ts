@@ -12,7 +12,7 @@ import { jobHandlers } from './handlers-jobs.js';
 import { plateHandlers } from './handlers-plates.js';
 import { projectHandlers } from './handlers-project.js';
 import { searchHandlers } from './handlers-search.js';
-import { ProjectSession } from './session.js';
+import { ProjectSession } from '../project/session.js';
 
 export { listPlates, listWells } from './handlers-plates.js';
 

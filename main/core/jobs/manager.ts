@@ -3,7 +3,7 @@
 // a fast training loop cannot flood the page) and refuses a second job while one runs: two writers
 // on one project would only slow each other down.
 import type { EventName, EventPayload, JobInfo, JobProgress, JobStartRequest } from '../api/contract.js';
-import type { ProjectSession } from '../api/session.js';
+import type { ProjectSession } from '../project/session.js';
 import { InputError } from '../types.js';
 import { JobCancelledError, runJob, type JobHandle } from './host.js';
 import type { Progress, TrainProgress } from './protocol.js';

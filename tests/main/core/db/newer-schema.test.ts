@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHandlers } from '../../../../main/core/api/handlers.js';
-import { ProjectSession } from '../../../../main/core/api/session.js';
+import { ProjectSession } from '../../../../main/core/project/session.js';
 import { migrations } from '../../../../main/core/db/migrations/index.js';
 import { openProject, readOnlyReason } from '../../../../main/core/db/open.js';
 import { InputError } from '../../../../main/core/types.js';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHandlers } from '../../../../main/core/api/handlers.js';
-import { ProjectSession } from '../../../../main/core/api/session.js';
+import { ProjectSession } from '../../../../main/core/project/session.js';
 import { openProject } from '../../../../main/core/db/open.js';
 import { FileScope } from '../../../../main/core/files/scope.js';
 import { InputError } from '../../../../main/core/types.js';

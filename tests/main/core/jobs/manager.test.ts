@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventName, JobInfo, JobProgress } from '../../../../main/core/api/contract.js';
-import { ProjectSession } from '../../../../main/core/api/session.js';
+import { ProjectSession } from '../../../../main/core/project/session.js';
 import { openProject } from '../../../../main/core/db/open.js';
 import { JobManager } from '../../../../main/core/jobs/manager.js';
 import { runJob } from '../../../../main/core/jobs/host.js';

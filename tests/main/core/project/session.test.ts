@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProjectSession } from '../../../../main/core/api/session.js';
+import { ProjectSession } from '../../../../main/core/project/session.js';
 import { openProject } from '../../../../main/core/db/open.js';
 import { InputError } from '../../../../main/core/types.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
