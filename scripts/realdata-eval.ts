@@ -16,7 +16,7 @@ import { openProject, type DB } from '../main/core/db/open.js';
 import { importProfiles } from '../main/core/embeddings/import-profiles.js';
 import { embedModels } from '../main/core/embeddings/models.js';
 import { buildAllProfiles, buildProfiles, loadProfiles } from '../main/core/embeddings/profiles.js';
-import { replaceFeatureSet, setFeatureNames, featureNames, featureSetByName, featureSets, wellInfo, writeImportedWellFeatures } from '../main/core/embeddings/store.js';
+import { replaceFeatureSet, setFeatureNames, featureNames, featureSetByName, featureSets, wellInfo, writeImportedWellFeatures } from '../main/core/feature-sets/store.js';
 import { averagePrecision, classifyMechanism, classifyReplicates } from '../main/core/eval/ap.js';
 import { encodeMeta, KIND_CONTROL, KIND_TREATED, treatedQueries, wellsOfKind, type Exclusion } from '../main/core/eval/labels.js';
 import { forEachSimilarityRow } from '../main/core/eval/similarity.js';

@@ -3,7 +3,7 @@ import { isBaselineName } from '../core/embeddings/baselines.js';
 import { evaluateAll, type EvalResult } from '../core/embeddings/profiles.js';
 import type { ReplicateKey } from '../core/eval/labels.js';
 import type { Ci95 } from '../core/eval/report.js';
-import { featureSets } from '../core/embeddings/store.js';
+import { featureSets } from '../core/feature-sets/store.js';
 import { embedAll, ensureBaselines } from '../core/jobs/embed.js';
 import { InputError } from '../core/types.js';
 import { emit } from './output.js';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openProject, type DB } from '../../main/core/db/open.js';
-import { featureSetByName } from '../../main/core/embeddings/store.js';
+import { featureSetByName } from '../../main/core/feature-sets/store.js';
 import { clearSearchCache, getSearchIndex, SearchIndex } from '../../main/core/search/index.js';
 import { runQuery } from '../../main/core/search/query.js';
 import { mulberry32 } from '../../main/core/util/random.js';

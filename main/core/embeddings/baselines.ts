@@ -9,7 +9,7 @@ import { normalizedSiteFeatures } from '../ml/train-data.js';
 import { createMatrix } from '../profiles/matrix.js';
 import { madNormalize } from '../profiles/normalize.js';
 import { HANDCRAFTED } from './handcrafted.js';
-import { featureSets, insertSiteVector, loadImportedWellFeatures, replaceFeatureSet, siteInfo, wellInfo, writeImportedWellFeatures, type FeatureSetInfo } from './store.js';
+import { featureSets, insertSiteVector, loadImportedWellFeatures, replaceFeatureSet, siteInfo, wellInfo, writeImportedWellFeatures, type FeatureSetInfo } from '../feature-sets/store.js';
 
 export const Z_SUFFIX = '_z';
 export const UNTRAINED_SUFFIX = '_untrained';

@@ -8,7 +8,7 @@ import { HANDCRAFTED_VERSION, handcraftedFeatureNames } from '../features/handcr
 import { InputError } from '../types.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { csvField, formatFloat32, tableFormatOf, type TableFormat } from './profile-table.js';
-import { featureNames, featureSets, loadWellProfiles, type FeatureSetInfo } from './store.js';
+import { featureNames, featureSets, loadWellProfiles, type FeatureSetInfo } from '../feature-sets/store.js';
 
 export type ProfileKind = 'normalized' | 'raw';
 

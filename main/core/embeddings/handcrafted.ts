@@ -10,7 +10,7 @@ import type { SiteFiles } from '../ingest/sites.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { CHANNELS, type ChannelName, type ImageRecord, InputError } from '../types.js';
 import { mapPool } from '../util/pool.js';
-import { insertSiteVector, replaceFeatureSet } from './store.js';
+import { insertSiteVector, replaceFeatureSet } from '../feature-sets/store.js';
 
 export const HANDCRAFTED = 'handcrafted';
 

@@ -23,7 +23,7 @@ import { findCompoundsTable, PlateCollector, type CreatedPlates } from './import
 import { headerHint } from '../platemap/table.js';
 import { looksLikeProfileTable, parseColumnsOption, resolveColumnRoles, type Role } from './profile-columns.js';
 import { openTable, sha256File, type Cell, type TableFormat } from './profile-table.js';
-import { featureSetByName, replaceFeatureSet, setFeatureNames, writeImportedWellFeatures, type ImportedWellRow } from './store.js';
+import { featureSetByName, replaceFeatureSet, setFeatureNames, writeImportedWellFeatures, type ImportedWellRow } from '../feature-sets/store.js';
 
 export const DEFAULT_IMPORT_NAME = 'cellprofiler';
 

@@ -10,7 +10,7 @@ import { isWellLevelSource, normalizedSiteFeatures, normalizedWellFeatures, type
 import { InputError } from '../types.js';
 import { UNTRAINED_SUFFIX } from './baselines.js';
 import { HANDCRAFTED } from './handcrafted.js';
-import { insertSiteVector, replaceFeatureSet, siteInfo, wellInfo, writeImportedWellFeatures, type SiteInfo } from './store.js';
+import { insertSiteVector, replaceFeatureSet, siteInfo, wellInfo, writeImportedWellFeatures, type SiteInfo } from '../feature-sets/store.js';
 
 export interface ModelEmbedding {
   name: string;

@@ -12,7 +12,7 @@ import { activeSplit } from '../split/split.js';
 import { isWellLevel, Z_SUFFIX } from './baselines.js';
 import { HANDCRAFTED } from './handcrafted.js';
 import { describeNormalization, projectNormalization, setNormalization, type Normalization } from './normalization.js';
-import { featureSets, isWellLevelSet, loadImportedWellFeatures, loadSiteVectors, loadWellProfiles, wellInfo, writeWellProfiles } from './store.js';
+import { featureSets, isWellLevelSet, loadImportedWellFeatures, loadSiteVectors, loadWellProfiles, wellInfo, writeWellProfiles } from '../feature-sets/store.js';
 
 export interface ProfileSummary {
   featureSet: string;

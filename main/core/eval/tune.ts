@@ -7,7 +7,7 @@ import path from 'node:path';
 import { openProject, type DB } from '../db/open.js';
 import { embedModels } from '../embeddings/models.js';
 import { buildProfiles, loadProfiles } from '../embeddings/profiles.js';
-import { featureSetByName } from '../embeddings/store.js';
+import { featureSetByName } from '../feature-sets/store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import type { ConfigOverrides, ModelKind } from '../ml/config.js';
 import { train } from '../ml/train.js';

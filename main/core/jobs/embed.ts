@@ -67,7 +67,7 @@ export async function embedAll(
  * sets it added.
  */
 export async function ensureBaselines(db: DB): Promise<string[]> {
-  const { featureSets } = await import('../embeddings/store.js');
+  const { featureSets } = await import('../feature-sets/store.js');
   const { buildProfiles } = await import('../embeddings/profiles.js');
   const { CELLCOUNT, UNTRAINED_SUFFIX, Z_SUFFIX } = await import('../embeddings/baselines.js');
   const have = () => new Set(featureSets(db).map((f) => f.name));

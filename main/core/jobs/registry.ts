@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { openProject } from '../db/open.js';
 import { embedHandcrafted, HANDCRAFTED, refreshHandcrafted } from '../embeddings/handcrafted.js';
-import { featureSetByName, featureSets } from '../embeddings/store.js';
+import { featureSetByName, featureSets } from '../feature-sets/store.js';
 import { ingestFolder } from '../ingest/ingest.js';
 import { InputError, type ChannelName } from '../types.js';
 import { embedAll, ensureBaselines } from './embed.js';

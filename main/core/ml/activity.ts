@@ -6,7 +6,7 @@
 import type { DB } from '../db/open.js';
 import { embedHandcrafted, HANDCRAFTED } from '../embeddings/handcrafted.js';
 import { buildProfiles, loadProfiles } from '../embeddings/profiles.js';
-import { featureSetByName } from '../embeddings/store.js';
+import { featureSetByName } from '../feature-sets/store.js';
 import { evaluate } from '../eval/report.js';
 import { createMatrix } from '../profiles/matrix.js';
 

@@ -16,7 +16,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { DB } from '../db/open.js';
 import { buildProfiles, type ProfileSummary } from '../embeddings/profiles.js';
-import { featureSetByName, insertSiteVector, replaceFeatureSet, siteArray, siteInfo } from '../embeddings/store.js';
+import { featureSetByName, insertSiteVector, replaceFeatureSet, siteArray, siteInfo } from '../feature-sets/store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { InputError } from '../types.js';
 import { DEFAULT_IMAGE_ENCODER } from './encoder-spec.js';

@@ -1,5 +1,5 @@
 import type { DB } from '../db/open.js';
-import { siteArray } from '../embeddings/store.js';
+import { siteArray } from '../feature-sets/store.js';
 import { downsampleSquare } from '../images/downsample.js';
 
 /**

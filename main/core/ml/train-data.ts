@@ -4,7 +4,7 @@
 import { morganFingerprint } from '../chem/fingerprint.js';
 import type { DB } from '../db/open.js';
 import { embedHandcrafted, HANDCRAFTED } from '../embeddings/handcrafted.js';
-import { featureSetByName, featureSets, isWellLevelSet, loadImportedWellFeatures, loadSiteVectors, siteInfo, wellInfo, type SiteInfo } from '../embeddings/store.js';
+import { featureSetByName, featureSets, isWellLevelSet, loadImportedWellFeatures, loadSiteVectors, siteInfo, wellInfo, type SiteInfo } from '../feature-sets/store.js';
 import { createMatrix } from '../profiles/matrix.js';
 import { madNormalize } from '../profiles/normalize.js';
 import { activeSplit } from '../split/split.js';

@@ -2,7 +2,7 @@
 // project at once (the heatmap's "all plates" range needs every plate anyway) and cached per
 // connection until the project's sites, profiles or feature sets change.
 import type { DB } from '../db/open.js';
-import { featureSets, loadWellProfiles, type FeatureSetInfo } from '../embeddings/store.js';
+import { featureSets, loadWellProfiles, type FeatureSetInfo } from '../feature-sets/store.js';
 import { CHANNELS, InputError, type ChannelName } from '../types.js';
 
 export interface MetricInfo {

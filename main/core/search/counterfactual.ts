@@ -10,7 +10,7 @@ import path from 'node:path';
 import { morganFingerprint } from '../chem/fingerprint.js';
 import type { DB } from '../db/open.js';
 import { setNormalization } from '../embeddings/normalization.js';
-import { featureSets, loadWellProfiles, wellInfo, type FeatureSetInfo } from '../embeddings/store.js';
+import { featureSets, loadWellProfiles, wellInfo, type FeatureSetInfo } from '../feature-sets/store.js';
 import { selectBackend } from '../ml/backend.js';
 import { decodeCheckpoint, loadLatestCheckpoint, type Checkpoint, type TensorData } from '../ml/checkpoint.js';
 import type { MiconConfig } from '../ml/config.js';

@@ -11,7 +11,7 @@
 // float64 cosine over the stored float32 values — so results equal a float64 brute-force scan, ties
 // broken by ascending well id.
 import type { DB } from '../db/open.js';
-import type { FeatureSetInfo } from '../embeddings/store.js';
+import type { FeatureSetInfo } from '../feature-sets/store.js';
 import { InputError } from '../types.js';
 import { mulberry32 } from '../util/random.js';
 import { CODE_MAX, Int8Kernel, queryLimit } from './kernel.js';

@@ -3,7 +3,7 @@
 // (cosine), so wells close on the map are wells close in search.
 import { UMAP } from 'umap-js';
 import type { DB } from '../db/open.js';
-import { featureSetByName, featureSets, loadWellProfiles, wellInfo, type FeatureSetInfo } from '../embeddings/store.js';
+import { featureSetByName, featureSets, loadWellProfiles, wellInfo, type FeatureSetInfo } from '../feature-sets/store.js';
 import { InputError } from '../types.js';
 import { unitRows64 } from '../profiles/matrix.js';
 import { mulberry32 } from '../util/random.js';

@@ -4,7 +4,7 @@
 import { MAX_SMILES_CHARS, quoteSmiles } from '../chem/limits.js';
 import { canonicalSmiles, smilesProblem } from '../chem/rdkit.js';
 import type { DB } from '../db/open.js';
-import { featureSetByName, featureSets, type FeatureSetInfo } from '../embeddings/store.js';
+import { featureSetByName, featureSets, type FeatureSetInfo } from '../feature-sets/store.js';
 import { tryNormaliseWell } from '../plates/wells.js';
 import { InputError } from '../types.js';
 import { applicabilityDomain, type ApplicabilityDomain } from './applicability.js';

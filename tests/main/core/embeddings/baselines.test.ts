@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject, type DB } from '../../../../main/core/db/open.js';
 import { projectNormalization } from '../../../../main/core/embeddings/normalization.js';
 import { buildProfiles, evaluateAll } from '../../../../main/core/embeddings/profiles.js';
-import { featureSetByName, loadSiteVectors, siteInfo } from '../../../../main/core/embeddings/store.js';
+import { featureSetByName, loadSiteVectors, siteInfo } from '../../../../main/core/feature-sets/store.js';
 import { handcraftedFeatureNames } from '../../../../main/core/features/handcrafted.js';
 import { embedAll, ensureBaselines } from '../../../../main/core/jobs/embed.js';
 import type { MiconConfig } from '../../../../main/core/ml/config.js';

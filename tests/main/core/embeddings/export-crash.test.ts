@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../../../main/core/db/open.js';
 import { EXPORT_METADATA_COLUMNS } from '../../../../main/core/embeddings/export-profiles.js';
 import { openTable } from '../../../../main/core/embeddings/profile-table.js';
-import { featureSetByName, loadWellProfiles } from '../../../../main/core/embeddings/store.js';
+import { featureSetByName, loadWellProfiles } from '../../../../main/core/feature-sets/store.js';
 import { exited, runCli, spawnCli } from '../../../helpers/kill.js';
 import { writeSyntheticScreen } from '../../../helpers/search-fixtures.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';

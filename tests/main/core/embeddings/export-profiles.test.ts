@@ -12,7 +12,7 @@ import { embedHandcrafted } from '../../../../main/core/embeddings/handcrafted.j
 import { importProfiles } from '../../../../main/core/embeddings/import-profiles.js';
 import { buildProfiles } from '../../../../main/core/embeddings/profiles.js';
 import { openTable } from '../../../../main/core/embeddings/profile-table.js';
-import { loadWellProfiles, replaceFeatureSet } from '../../../../main/core/embeddings/store.js';
+import { loadWellProfiles, replaceFeatureSet } from '../../../../main/core/feature-sets/store.js';
 import { handcraftedFeatureNames } from '../../../../main/core/features/handcrafted.js';
 import { readPlatemap } from '../../../../main/core/platemap/platemap.js';
 import { InputError } from '../../../../main/core/types.js';

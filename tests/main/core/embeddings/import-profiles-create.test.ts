@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject, type DB } from '../../../../main/core/db/open.js';
 import { exportProfiles } from '../../../../main/core/embeddings/export-profiles.js';
 import { importProfiles } from '../../../../main/core/embeddings/import-profiles.js';
-import { featureSetByName, loadImportedWellFeatures } from '../../../../main/core/embeddings/store.js';
+import { featureSetByName, loadImportedWellFeatures } from '../../../../main/core/feature-sets/store.js';
 import { runQuery } from '../../../../main/core/search/query.js';
 import { refused } from '../../../helpers/refused.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';

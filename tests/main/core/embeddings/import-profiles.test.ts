@@ -11,7 +11,7 @@ import { embedBaselines } from '../../../../main/core/embeddings/baselines.js';
 import { embedHandcrafted } from '../../../../main/core/embeddings/handcrafted.js';
 import { importProfiles } from '../../../../main/core/embeddings/import-profiles.js';
 import { buildProfiles, evaluateAll } from '../../../../main/core/embeddings/profiles.js';
-import { featureNames, featureSetByName, featureSets, loadSiteVectors, loadWellProfiles } from '../../../../main/core/embeddings/store.js';
+import { featureNames, featureSetByName, featureSets, loadSiteVectors, loadWellProfiles } from '../../../../main/core/feature-sets/store.js';
 import { handcraftedFeatureNames } from '../../../../main/core/features/handcrafted.js';
 import { wellFromRowCol } from '../../../../main/core/plates/wells.js';
 import { makeProject } from '../../../e2e/demo-project.js';

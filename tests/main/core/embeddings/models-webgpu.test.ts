@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listModels } from '../../../../main/core/api/handlers-jobs.js';
-import { featureSetByName, loadSiteVectors } from '../../../../main/core/embeddings/store.js';
+import { featureSetByName, loadSiteVectors } from '../../../../main/core/feature-sets/store.js';
 import type { EmbedAllResult } from '../../../../main/core/jobs/embed.js';
 import type { BackboneResult } from '../../../../main/core/ml/backbone.js';
 import { encoderParamShapes, type ImageEncoderSpec } from '../../../../main/core/ml/encoder-spec.js';

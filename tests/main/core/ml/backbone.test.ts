@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { embedModels } from '../../../../main/core/embeddings/models.js';
 import { buildAllProfiles, evaluateAll } from '../../../../main/core/embeddings/profiles.js';
-import { featureSetByName, loadSiteVectors, loadWellProfiles, siteArray, siteInfo } from '../../../../main/core/embeddings/store.js';
+import { featureSetByName, loadSiteVectors, loadWellProfiles, siteArray, siteInfo } from '../../../../main/core/feature-sets/store.js';
 import { backboneInput, defaultBackboneName, embedBackbone, planBackbone, poolOutput, type ValueMeta } from '../../../../main/core/ml/backbone.js';
 import type { MiconConfig } from '../../../../main/core/ml/config.js';
 import { DEFAULT_IMAGE_ENCODER, encoderParamShapes, type ImageEncoderSpec } from '../../../../main/core/ml/encoder-spec.js';

@@ -4,7 +4,7 @@ import type { DB } from '../../../../main/core/db/open.js';
 import { openProject } from '../../../../main/core/db/open.js';
 import { HANDCRAFTED } from '../../../../main/core/embeddings/handcrafted.js';
 import { buildProfiles } from '../../../../main/core/embeddings/profiles.js';
-import { featureSetByName, loadWellProfiles, siteArray } from '../../../../main/core/embeddings/store.js';
+import { featureSetByName, loadWellProfiles, siteArray } from '../../../../main/core/feature-sets/store.js';
 import { availableMetrics, metricValues } from '../../../../main/core/plates/metrics.js';
 import { InputError } from '../../../../main/core/types.js';
 import { makeTrainingProject } from '../../../helpers/training-project.js';

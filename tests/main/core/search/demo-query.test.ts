@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject, type DB } from '../../../../main/core/db/open.js';
-import { featureSetByName, loadWellProfiles, wellInfo } from '../../../../main/core/embeddings/store.js';
+import { featureSetByName, loadWellProfiles, wellInfo } from '../../../../main/core/feature-sets/store.js';
 import { embedAll } from '../../../../main/core/jobs/embed.js';
 import { train } from '../../../../main/core/ml/train.js';
 import { createMatrix } from '../../../../main/core/profiles/matrix.js';

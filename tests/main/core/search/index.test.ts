@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject, type DB } from '../../../../main/core/db/open.js';
-import { featureSetByName } from '../../../../main/core/embeddings/store.js';
+import { featureSetByName } from '../../../../main/core/feature-sets/store.js';
 import { SearchIndex, type RowFilter } from '../../../../main/core/search/index.js';
 import { wellFromRowCol } from '../../../../main/core/plates/wells.js';
 import { InputError } from '../../../../main/core/types.js';

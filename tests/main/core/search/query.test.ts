@@ -4,7 +4,7 @@ import { ZodError } from 'zod';
 import { parseRequest, SearchQueryResult } from '../../../../main/core/api/contract.js';
 import { createHandlers } from '../../../../main/core/api/handlers.js';
 import { openProject, type DB } from '../../../../main/core/db/open.js';
-import { featureSetByName } from '../../../../main/core/embeddings/store.js';
+import { featureSetByName } from '../../../../main/core/feature-sets/store.js';
 import { empiricalP, getSearchIndex, SearchIndex } from '../../../../main/core/search/index.js';
 import { runQuery, type QueryOptions, type QueryResult } from '../../../../main/core/search/query.js';
 import { InputError } from '../../../../main/core/types.js';
