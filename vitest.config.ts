@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['tests/main/**/*.test.ts', 'tests/renderer/**/*.test.ts', 'tests/bench/**/*.test.ts'],
+          include: ['tests/main/**/*.test.ts', 'tests/renderer/**/*.test.ts', 'tests/bench/**/*.test.ts', 'tests/bin/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
