@@ -23,7 +23,7 @@ interface Choice {
 
 type IngestResult = IngestSummary;
 
-export function ImportPanel({ plates, startDir, choose }: { plates: PlateSummary[] | null; startDir: string | null; choose(c: Chooser): void }) {
+export function ImportPanel({ plates, choose }: { plates: PlateSummary[] | null; choose(c: Chooser): void }) {
   const api = getApi();
   const { go } = useNav();
   const [choice, setChoice] = useState<Choice | null>(null);
@@ -132,7 +132,6 @@ export function ImportPanel({ plates, startDir, choose }: { plates: PlateSummary
           </div>
         )}
       </div>
-      {startDir === null && null}
       {loading && <div className="muted">Reading the folder…</div>}
       {previewError && (
         <div className="error-inline" role="alert" data-testid="preview-error">

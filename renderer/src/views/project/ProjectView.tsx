@@ -58,7 +58,7 @@ export function ProjectView({ info, plates, onChanged }: { info: ProjectInfo | n
           </div>
         )}
       </section>
-      <ImportPanel plates={plates} startDir={projectDir} choose={(c) => setChooser(c)} />
+      <ImportPanel plates={plates} choose={(c) => setChooser(c)} />
       <ProfileImportPanel choose={(c) => setChooser(c)} />
       {chooser && <FileChooser kind={chooser.kind} title={chooser.title} start={projectDir} onChoose={(p) => {
             setChooser(null);
