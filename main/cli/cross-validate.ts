@@ -12,7 +12,7 @@ const num = (v: string | undefined, name: string, min: number): number | undefin
 };
 const f2 = (x: number | null) => (x === null ? '   –' : x.toFixed(2).padStart(4));
 
-export function formatCrossValidation(r: CrossValidationResult): string {
+function formatCrossValidation(r: CrossValidationResult): string {
   const lines = [
     `${r.folds}-fold cross-validation over compounds (seed ${r.seed}): every compound with replicates held out once; models retrained per fold`,
     `${'feature set'.padEnd(24)} queries  NSB@1 NSS@1 NSS@5 NSS@10  mAP  mech  | NSS@1 per fold`,

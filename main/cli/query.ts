@@ -39,7 +39,7 @@ function number(flag: string, s: string | undefined): number | undefined {
   return v;
 }
 
-export function parseQueryArgs(o: QueryCliOptions): { target: QueryTarget; options: QueryOptions } {
+function parseQueryArgs(o: QueryCliOptions): { target: QueryTarget; options: QueryOptions } {
   const given = [o.compound !== undefined && '--compound', o.smiles !== undefined && '--smiles', o.well !== undefined && '--well'].filter(Boolean);
   if (given.length !== 1) throw new InputError(given.length ? `give only one of ${given.join(', ')}` : 'say what to query: --compound NAME_OR_ID_OR_SMILES, --smiles SMILES or --well PLATE:WELL');
   const target: QueryTarget = o.compound !== undefined ? { kind: 'compound', compound: o.compound } : o.smiles !== undefined ? { kind: 'smiles', smiles: o.smiles } : { kind: 'well', well: o.well! };
@@ -86,7 +86,7 @@ function table(hits: SearchHit[]): string {
   return [line(head), ...rows.map(line)].join('\n');
 }
 
-export function formatQuery(r: QueryResult): string {
+function formatQuery(r: QueryResult): string {
   const q = r.query;
   const f = q.filters;
   const filters = [

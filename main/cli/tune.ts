@@ -8,7 +8,7 @@ import { openCliProject } from './project.js';
 const f2 = (x: number | null) => (x === null ? '   –' : x.toFixed(2).padStart(4));
 
 /** Every combination of the temperatures and counterfactual forms asked for. */
-export function tuneCandidates(o: { temperatures?: string; forms?: string }): TuneCandidate[] {
+function tuneCandidates(o: { temperatures?: string; forms?: string }): TuneCandidate[] {
   const temps = (o.temperatures ?? '').split(',').filter(Boolean).map((t) => {
     const v = Number(t);
     if (!(Number.isFinite(v) && v > 0)) throw new InputError(`--temperatures: "${t}" is not a positive number`);
@@ -27,7 +27,7 @@ export function tuneCandidates(o: { temperatures?: string; forms?: string }): Tu
   return out;
 }
 
-export function formatTune(r: TuneResult): string {
+function formatTune(r: TuneResult): string {
   return [
     `nested tuning of ${r.model} on ${r.folds} validation folds of the training compounds`,
     `${'setting'.padEnd(36)} NSS@1  mAP  | NSS@1 per fold`,

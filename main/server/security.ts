@@ -19,7 +19,7 @@ export function bearerToken(req: http.IncomingMessage): string | null {
   return m ? m[1] : null;
 }
 
-export function allowedHosts(port: number): Set<string> {
+function allowedHosts(port: number): Set<string> {
   return new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 }
 

@@ -8,7 +8,7 @@ export interface MorganOptions {
   nBits: number;
 }
 
-export const MORGAN_DEFAULTS: MorganOptions = { radius: 2, nBits: 2048 };
+const MORGAN_DEFAULTS: MorganOptions = { radius: 2, nBits: 2048 };
 
 /** The Morgan fingerprint as nBits floats of 0/1, or null when the SMILES does not parse. */
 export async function morganFingerprint(smiles: string, opts: Partial<MorganOptions> = {}): Promise<Float32Array | null> {

@@ -39,7 +39,7 @@ export interface CompoundList {
   withoutStructure: number;
 }
 
-export function allCompoundRows(db: DB): (CompoundRow & { dbId: number })[] {
+function allCompoundRows(db: DB): (CompoundRow & { dbId: number })[] {
   const split = activeSplit(db).splitId;
   const rows = db
     .prepare(
@@ -79,7 +79,7 @@ export function allCompoundRows(db: DB): (CompoundRow & { dbId: number })[] {
   }));
 }
 
-export function matchesText(c: CompoundRow, text: string): boolean {
+function matchesText(c: CompoundRow, text: string): boolean {
   const t = text.trim().toLowerCase();
   if (!t) return true;
   return [c.compoundId, c.name, c.moa, c.target].some((f) => f?.toLowerCase().includes(t));

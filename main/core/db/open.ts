@@ -116,7 +116,7 @@ function cannotWrite(kind: ProjectFileKind, abs: string): string | null {
  * create the same tables: the second waits for the write lock (busy timeout), then finds nothing to do.
  * A project that is up to date is only read, so opening it never waits for another process's writes.
  */
-export function migrate(db: DB): number {
+function migrate(db: DB): number {
   const missing = () => {
     const has = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").pluck().get() as number;
     const done = new Set(has ? (db.prepare('SELECT id FROM schema_migrations').pluck().all() as number[]) : []);

@@ -10,7 +10,7 @@ import { type NoiseBank, TILE } from './textures.js';
 const MASK = TILE - 1;
 
 /** Untreated cells per µm² of field (~550 per mm², a sub-confluent U2OS well at 48 h). */
-export const BASE_DENSITY = 1 / 1800;
+const BASE_DENSITY = 1 / 1800;
 
 interface Nucleus {
   x: number; // offset from the cell centre, px

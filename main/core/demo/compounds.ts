@@ -17,7 +17,7 @@ export const MECHANISMS = [
 export type Mechanism = (typeof MECHANISMS)[number];
 
 /** The annotation written to the platemaps (Metadata_MoA / moa). */
-export const MOA_LABEL: Record<Mechanism, string> = {
+const MOA_LABEL: Record<Mechanism, string> = {
   tubulin_destabiliser: 'tubulin polymerization inhibitor',
   tubulin_stabiliser: 'tubulin stabilizer',
   actin_disruptor: 'actin polymerization inhibitor',

@@ -7,7 +7,7 @@ import { type Compound, type Mechanism } from './compounds.js';
 import { rngFor } from './random.js';
 
 /** Log-scale parameters: value = baseline * exp(shift). */
-export const LOG_PARAMS = [
+const LOG_PARAMS = [
   'density',
   'nucSize',
   'nucAspect',
@@ -30,14 +30,14 @@ export const LOG_PARAMS = [
   'mitoSpread',
 ] as const;
 /** Fractions in [0, 1]: value = baseline + shift. */
-export const FRACTION_PARAMS = ['pMitotic', 'pApoptotic', 'pBinucleate', 'pMicronuclei', 'mitoFrag', 'actinFoci'] as const;
+const FRACTION_PARAMS = ['pMitotic', 'pApoptotic', 'pBinucleate', 'pMicronuclei', 'mitoFrag', 'actinFoci'] as const;
 export type LogParam = (typeof LOG_PARAMS)[number];
 export type FractionParam = (typeof FRACTION_PARAMS)[number];
 export type Param = LogParam | FractionParam;
 export type Shifts = Partial<Record<Param, number>>;
 
 /** Untreated U2OS-like cells. */
-export const BASELINE: Record<FractionParam, number> = {
+const BASELINE: Record<FractionParam, number> = {
   pMitotic: 0.03,
   pApoptotic: 0.01,
   pBinucleate: 0.02,
@@ -46,7 +46,7 @@ export const BASELINE: Record<FractionParam, number> = {
   actinFoci: 0,
 };
 
-export const MECHANISM_SHIFTS: Record<Mechanism, Shifts> = {
+const MECHANISM_SHIFTS: Record<Mechanism, Shifts> = {
   // Mitotic arrest (rounded cells, condensed chromosomes), Golgi scattered and ER/mitochondria drawn in
   // once microtubules are gone, fewer cells.
   tubulin_destabiliser: { pMitotic: 0.45, pMicronuclei: 0.12, pApoptotic: 0.04, density: -0.3, cellSize: -0.15, elongation: -0.5, golgiSpread: 0.8, erSpread: -0.35, mitoSpread: -0.4 },

@@ -11,7 +11,7 @@ function csvCell(v: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function toCsv(header: string[], rows: (string | number | null)[][]): string {
+function toCsv(header: string[], rows: (string | number | null)[][]): string {
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }
 
@@ -34,7 +34,7 @@ export function jumpPlatemap(plates: PlatePlan[]): string {
 }
 
 /** A well as someone typed it: row letter in either case, column without zero padding. */
-export function sloppyWell(w: WellPlan, rng: Rng): string {
+function sloppyWell(w: WellPlan, rng: Rng): string {
   const letter = String.fromCharCode(65 + w.row);
   return `${rng.next() < 0.5 ? letter.toLowerCase() : letter}${w.col + 1}`;
 }

@@ -15,7 +15,7 @@ export const Z_SUFFIX = '_z';
 export const UNTRAINED_SUFFIX = '_untrained';
 export const CELLCOUNT = 'cellcount';
 /** `version` of a well-level baseline (its input lives in imported_well_features, like an imported set's). */
-export const WELL_LEVEL_Z = 'z-well:';
+const WELL_LEVEL_Z = 'z-well:';
 const CLIP = 10;
 
 export interface BaselineSummary {

@@ -67,7 +67,7 @@ export function defaultExportFeatureSet(db: DB): FeatureSetInfo | undefined {
 }
 
 /** Column names for a set's features: original names where known, else `<set>_<i>`. */
-export function exportFeatureNames(db: DB, fs: FeatureSetInfo, dim: number): { names: string[]; kind: 'original' | 'indexed' } {
+function exportFeatureNames(db: DB, fs: FeatureSetInfo, dim: number): { names: string[]; kind: 'original' | 'indexed' } {
   const own = featureNames(db, fs.id);
   if (own && own.length === dim) return { names: own, kind: 'original' };
   if (fs.kind === 'handcrafted' && fs.version === HANDCRAFTED_VERSION) {

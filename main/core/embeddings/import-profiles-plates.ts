@@ -20,10 +20,10 @@ import { InputError, type PertType, type Problem } from '../types.js';
 import type { Cell } from './profile-table.js';
 import { pertTypeFrom, ROLE_CANDIDATES, type ColumnRoles } from './profile-columns.js';
 
-export const DEFAULT_SOURCE = 'default';
-export const DEFAULT_BATCH = 'default';
+const DEFAULT_SOURCE = 'default';
+const DEFAULT_BATCH = 'default';
 /** `plates.layout` of a plate created from a profile table: it has no images. */
-export const PROFILES_LAYOUT = 'profiles';
+const PROFILES_LAYOUT = 'profiles';
 
 interface PlateRec {
   source: string;

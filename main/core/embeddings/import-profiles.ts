@@ -25,7 +25,7 @@ import { looksLikeProfileTable, parseColumnsOption, resolveColumnRoles, type Rol
 import { openTable, sha256File, type Cell, type TableFormat } from './profile-table.js';
 import { featureSetByName, replaceFeatureSet, setFeatureNames, writeImportedWellFeatures, type ImportedWellRow } from '../feature-sets/store.js';
 
-export const DEFAULT_IMPORT_NAME = 'cellprofiler';
+const DEFAULT_IMPORT_NAME = 'cellprofiler';
 
 export interface ImportProfilesOptions {
   /** Feature set name (default `cellprofiler`). */

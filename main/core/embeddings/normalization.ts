@@ -15,7 +15,7 @@ export interface Normalization {
   harmonyBy: 'plate' | 'batch' | 'source';
 }
 
-export const DEFAULT_NORMALIZATION: Normalization = { reference: 'dmso', whitenRidge: DEFAULT_SPHERING_EPSILON_REL, batchCorrect: 'none', harmonyBy: 'plate' };
+const DEFAULT_NORMALIZATION: Normalization = { reference: 'dmso', whitenRidge: DEFAULT_SPHERING_EPSILON_REL, batchCorrect: 'none', harmonyBy: 'plate' };
 
 export function projectNormalization(db: DB): Normalization {
   const r = db.prepare("SELECT value FROM project_settings WHERE key = 'normalization'").get() as { value: string } | undefined;

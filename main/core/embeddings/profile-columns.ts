@@ -23,7 +23,7 @@ export const ROLE_CANDIDATES = {
 } as const;
 
 export type Role = keyof typeof ROLE_CANDIDATES;
-export const ROLES = Object.keys(ROLE_CANDIDATES) as Role[];
+const ROLES = Object.keys(ROLE_CANDIDATES) as Role[];
 
 /**
  * Columns that tell rows of one well apart (sites, fields, objects): such tables are averaged per well.

@@ -66,7 +66,7 @@ async function firstLine(file: string): Promise<string> {
  * Parquet rows decoded per read: a row group (pyarrow writes up to 1M rows in one) is read in slices of
  * this many rows, so a JUMP-sized file never has all its rows as JS values at once.
  */
-export const PARQUET_SLICE_ROWS = 65_536;
+const PARQUET_SLICE_ROWS = 65_536;
 
 /** Open a profile table for reading. Throws InputError naming the file when it cannot be read. */
 export async function openTable(file: string, opts: { parquetSliceRows?: number } = {}): Promise<TableReader> {

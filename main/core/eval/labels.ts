@@ -82,14 +82,6 @@ export function encodeMeta(meta: WellMeta[], replicates: ReplicateKey = 'compoun
   return { n, kind, compound, compoundNames, groupCompound, plate, batch, source, moa };
 }
 
-/** True when candidate c must be left out for query q under the exclusion (never q itself). */
-export function isExcluded(enc: EncodedMeta, q: number, c: number, exclude: Exclusion): boolean {
-  if (c === q) return true;
-  if (exclude === 'batch') return enc.batch[c] === enc.batch[q];
-  if (exclude === 'source') return enc.source[c] === enc.source[q];
-  return false;
-}
-
 /** Treated query wells, optionally only those of the given compounds. */
 export function treatedQueries(enc: EncodedMeta, compounds?: Set<string>): Int32Array {
   const out: number[] = [];

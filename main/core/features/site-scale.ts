@@ -37,7 +37,7 @@ export const MIN_NUCLEUS_PX = 16;
  * Prior nucleus diameter (µm) where the pixel size is known: it bounds the image's own estimate to
  * half to twice this (U2OS / A549 / MCF-7 interphase nuclei are ~10–25 µm long).
  */
-export const NUCLEUS_UM = 15;
+const NUCLEUS_UM = 15;
 
 /** Hand-crafted features of one site from its five decoded planes (CHANNELS order) and its plate's correction. */
 export function featuresFromPlanes(planes: Plane[], corr: PlateCorrection): SiteFeatureResult {

@@ -37,7 +37,7 @@ const LBP_TABLE = (() => {
  * images, every other row and column on full fields (≥ 256 rows): a quarter of a 1080² field is still
  * 290,000 positions, more than the statistics need. Neighbours stay at their native distances.
  */
-export function rowStep(h: number): number {
+function rowStep(h: number): number {
   return h >= 256 ? 2 : 1;
 }
 

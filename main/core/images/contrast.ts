@@ -7,8 +7,8 @@ export interface Limits {
   max: number;
 }
 
-export const AUTO_LOW = 0.001;
-export const AUTO_HIGH = 0.999;
+const AUTO_LOW = 0.001;
+const AUTO_HIGH = 0.999;
 
 export function autoLimits(data: Uint16Array, low = AUTO_LOW, high = AUTO_HIGH): Limits {
   if (data.length === 0) return { min: 0, max: 1 };

@@ -43,7 +43,7 @@ export class IlluminationAccumulator {
 }
 
 /** Least-squares fit of sum c_ij x^i y^j (i+j <= degree) over a size×size image, coordinates in [-1, 1]. */
-export function fitPolynomialSurface(img: ArrayLike<number>, size: number, degree: number): Float64Array {
+function fitPolynomialSurface(img: ArrayLike<number>, size: number, degree: number): Float64Array {
   const terms: [number, number][] = [];
   for (let d = 0; d <= degree; d++) for (let i = 0; i <= d; i++) terms.push([i, d - i]);
   const k = terms.length;

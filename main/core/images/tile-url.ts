@@ -32,7 +32,7 @@ export class TileAddressError extends Error {
 const PATH = /^\/site\/(\d{1,12})\/(\d{1,2})\/(\d{1,6})_(\d{1,6})\.png$/;
 const ENTRY = /^([A-Za-z]{2,4}):([0-9a-fA-F]{6}):(\d{1,5}):(\d{1,5})$/;
 
-export function hexColor(c: [number, number, number]): string {
+function hexColor(c: [number, number, number]): string {
   return c.map((v) => Math.max(0, Math.min(255, Math.round(v))).toString(16).padStart(2, '0')).join('');
 }
 
@@ -43,11 +43,11 @@ export function parseHexColor(hex: string): [number, number, number] {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
-export function formatChannelSettings(channels: ChannelSetting[]): string {
+function formatChannelSettings(channels: ChannelSetting[]): string {
   return channels.map((c) => `${c.channel}:${hexColor(c.color)}:${Math.round(c.min)}:${Math.round(c.max)}`).join(',');
 }
 
-export function parseChannelSettings(s: string): ChannelSetting[] {
+function parseChannelSettings(s: string): ChannelSetting[] {
   if (s === '') return [];
   const seen = new Set<string>();
   return s.split(',').map((entry) => {

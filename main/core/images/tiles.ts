@@ -78,7 +78,7 @@ function boxAverage(plane: Plane, r: Region): Float32Array {
 }
 
 /** Additive composite: each visible channel contributes colour × its value stretched between min and max. */
-export function compositeTile(planes: Map<ChannelName, Plane>, width: number, height: number, address: Omit<TileAddress, 'siteId'>): RgbTile {
+function compositeTile(planes: Map<ChannelName, Plane>, width: number, height: number, address: Omit<TileAddress, 'siteId'>): RgbTile {
   const r = tileRegion(width, height, address.level, address.x, address.y);
   const acc = new Float32Array(r.outW * r.outH * 3);
   for (const s of address.channels) {
@@ -103,7 +103,7 @@ function addChannel(acc: Float32Array, values: Float32Array, s: ChannelSetting):
   }
 }
 
-export async function encodePng(tile: RgbTile): Promise<Buffer> {
+async function encodePng(tile: RgbTile): Promise<Buffer> {
   // Low compression: tiles are made per view change and travel over loopback, so speed wins over size.
   return sharp(tile.rgb, { raw: { width: tile.width, height: tile.height, channels: 3 } }).png({ compressionLevel: 2 }).toBuffer();
 }

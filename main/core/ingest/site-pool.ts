@@ -11,7 +11,7 @@ export type SiteJob = { id: number; kind: 'process'; site: SiteFiles; size: numb
 type Result = ProcessedSite | SiteFeatureResult;
 export type SiteReply = { id: number; ok: true; result: Result } | { id: number; ok: false; file?: string; message: string };
 
-export class SiteError extends Error {
+class SiteError extends Error {
   constructor(
     readonly file: string | undefined,
     message: string,

@@ -3,14 +3,13 @@
 // seed. The usual case is an image_only model's image encoder and projection head carried into a
 // micon model, whose molecule encoder and generator start fresh. Parameter names are shared by every
 // model kind (model.ts), so "same name, same shape" is the whole matching rule.
-import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import type { DB } from '../db/open.js';
 import { HANDCRAFTED } from '../embeddings/handcrafted.js';
 import { InputError } from '../types.js';
 import { checkpointDirFor, decodeCheckpoint, loadLatestCheckpoint, type Checkpoint, type TensorData } from './checkpoint.js';
 import type { ConfigOverrides, ImageEncoderConfig, MiconConfig, ModelKind } from './config.js';
-import type { MiconModel, ParamDef } from './model.js';
+import type { ParamDef } from './model.js';
 
 export interface InitSource {
   /** What was asked for: a model name, a checkpoint folder or a checkpoint file. */
@@ -143,12 +142,4 @@ export function planInit(defs: ParamDef[], src: InitSource): InitFromReport {
     fresh,
     unused: Object.keys(src.params).filter((k) => !used.has(k)),
   };
-}
-
-/** Copy the planned parameters into a freshly created model (the others keep their seeded values). */
-export function applyInit(model: MiconModel, src: InitSource, plan: InitFromReport): void {
-  for (const n of plan.loaded) {
-    const t = src.params[n];
-    tf.tidy(() => model.params[n].assign(tf.tensor(t.data, t.shape)));
-  }
 }

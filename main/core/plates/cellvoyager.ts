@@ -9,7 +9,7 @@ import { InputError, type ChannelName, type Problem, type ScannedPlate } from '.
 // {plate}_{well}_T0001F001L01A01Z01C01.tif: T time point, F field, L timeline, A action, Z plane, C channel.
 const CV_FILE = /^(?:(.+)_)?([A-Za-z]{1,2}\d{1,3})_T(\d{4})F(\d{3})L(\d{2})A(\d{2})Z(\d{2})C(\d{2})\.(?:tiff?|png)$/i;
 export const CV_MLF = 'MeasurementData.mlf';
-export const CV_MRF = 'MeasurementDetail.mrf';
+const CV_MRF = 'MeasurementDetail.mrf';
 // Channel attributes in .mes files that may carry a stain name; the first that resolves wins.
 const NAME_ATTRS = ['Target', 'Fluorophore', 'Dye', 'Stain', 'Name', 'ChannelName', 'Description', 'Marker'];
 

@@ -37,7 +37,7 @@ export interface ChannelAssignment {
   rule: ChannelRule | null;
 }
 
-export const CHANNEL_RULE_TEXT: Record<ChannelRule, string> = {
+const CHANNEL_RULE_TEXT: Record<ChannelRule, string> = {
   option: 'given with --channels',
   stain: 'stain name',
   fluorophore: "fluorophore name, standard Cell Painting kit (JUMP's pe2loaddata mapping)",
@@ -45,7 +45,7 @@ export const CHANNEL_RULE_TEXT: Record<ChannelRule, string> = {
 };
 
 /** Canonical channel for a fluorophore or filter name of the standard Cell Painting kit, or null. */
-export function resolveFluorophore(raw: string): ChannelName | null {
+function resolveFluorophore(raw: string): ChannelName | null {
   const s = squash(raw);
   for (const ch of CHANNELS) if (FLUOROPHORES[ch].includes(s)) return ch;
   return null;

@@ -16,7 +16,7 @@ export function isHtdName(name: string): boolean {
   return /\.htd$/i.test(name);
 }
 
-export function htdPlateName(file: string): string {
+function htdPlateName(file: string): string {
   return path.basename(file).replace(/\.htd$/i, '').replace(/_meta$/i, '');
 }
 

@@ -36,7 +36,7 @@ export interface FinishOptions {
 }
 
 /** Raw ids in the instrument's numeric order (w2 before w10), then by name. */
-export function sortRawIds(ids: Iterable<string>): string[] {
+function sortRawIds(ids: Iterable<string>): string[] {
   const num = (s: string) => Number(/\d+/.exec(s)?.[0] ?? NaN);
   return [...new Set(ids)].sort((a, b) => num(a) - num(b) || a.localeCompare(b));
 }

@@ -38,22 +38,6 @@ export function selectRows(m: Matrix, idx: ArrayLike<number>): Matrix {
   return out;
 }
 
-/** Copy with every row scaled to unit L2 norm; all-zero rows stay zero (cosine 0 to everything). */
-export function l2NormalizeRows(m: Matrix): Matrix {
-  const out = createMatrix(m.rows, m.cols, new Float32Array(m.data));
-  const d = m.cols;
-  for (let i = 0; i < m.rows; i++) {
-    const o = i * d;
-    let s = 0;
-    for (let k = 0; k < d; k++) s += out.data[o + k] * out.data[o + k];
-    if (s > 0) {
-      const inv = 1 / Math.sqrt(s);
-      for (let k = 0; k < d; k++) out.data[o + k] *= inv;
-    }
-  }
-  return out;
-}
-
 /** Rows scaled to unit length in float64 (zero rows stay zero): cosine geometry for Harmony and the profile map. */
 export function unitRows64(data: ArrayLike<number>, rows: number, cols: number): Float64Array {
   const out = new Float64Array(rows * cols);

@@ -5,7 +5,7 @@ import type { WellMeta } from './well-meta.js';
 export { applySphering, fitSphering, DEFAULT_SPHERING_EPSILON_REL, type SpheringOptions, type SpheringTransform } from './sphering.js';
 
 /** 1.4826·MAD estimates σ for normal data. */
-export const MAD_TO_SD = 1.4826;
+const MAD_TO_SD = 1.4826;
 /** √(π/2)·mean|x − median| estimates σ for normal data; used only when the MAD is degenerate. */
 const MEAN_ABS_TO_SD = Math.sqrt(Math.PI / 2);
 

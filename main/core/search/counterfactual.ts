@@ -66,7 +66,7 @@ const madCache = new WeakMap<DB, Map<string, { version: string; params: Map<stri
  * Per-plate MAD parameters of a feature set, recomputed from its stored raw well profiles with the
  * same code and inputs `buildProfiles` used, so they are the ones its stored profiles were made with.
  */
-export function plateMadParams(db: DB, fsInfo: FeatureSetInfo): Map<string, PlateMadParams> {
+function plateMadParams(db: DB, fsInfo: FeatureSetInfo): Map<string, PlateMadParams> {
   const version = JSON.stringify(db.prepare('SELECT COUNT(*) AS n, MAX(rowid) AS m FROM well_profiles WHERE feature_set_id = ?').get(fsInfo.id));
   let perDb = madCache.get(db);
   if (!perDb) madCache.set(db, (perDb = new Map()));
@@ -86,7 +86,7 @@ export function plateMadParams(db: DB, fsInfo: FeatureSetInfo): Map<string, Plat
 }
 
 /** The feature set's stored ZCA transform. */
-export function storedSphering(db: DB, fsInfo: FeatureSetInfo, dim: number): SpheringTransform {
+function storedSphering(db: DB, fsInfo: FeatureSetInfo, dim: number): SpheringTransform {
   const r = db.prepare('SELECT mean, matrix, fitted_on FROM sphering WHERE feature_set_id = ?').get(fsInfo.id) as { mean: Buffer; matrix: Buffer; fitted_on: number } | undefined;
   if (!r) throw new InputError(`feature set ${fsInfo.name} has no stored sphering transform; run micon embed to rebuild its profiles`);
   const f32 = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));

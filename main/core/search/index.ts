@@ -28,7 +28,7 @@ export interface IndexPlate {
   sourceIdx: number;
 }
 
-export const PERT_CODES = ['trt', 'negcon', 'poscon', 'empty'] as const;
+const PERT_CODES = ['trt', 'negcon', 'poscon', 'empty'] as const;
 const NO_PERT = 4;
 
 /** Per-query row filter. `plateOk` null: every plate. */

@@ -10,7 +10,7 @@ import { ScanHelper } from './scan-helper.js';
 import { compileOrNull, get, i32, kernelModule, set, simd, tee, vload, vzero } from './wasm.js';
 
 /** Rows are padded to a multiple of this many values (the kernel reads 32 per iteration). */
-export const ROW_ALIGN = 32;
+const ROW_ALIGN = 32;
 
 export function paddedDim(d: number): number {
   return Math.max(ROW_ALIGN, Math.ceil(d / ROW_ALIGN) * ROW_ALIGN);

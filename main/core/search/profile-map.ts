@@ -35,7 +35,7 @@ export interface ProfileMap {
 }
 
 /** UMAP's neighbour search is quadratic here; beyond this many wells it maps a seeded sample. */
-export const UMAP_MAX_POINTS = 5000;
+const UMAP_MAX_POINTS = 5000;
 
 /** Top-2 principal components by power iteration on X (never forms the d×d covariance: d may be thousands). */
 export function pca2(x: Float64Array, rows: number, cols: number, seed = 1): { coords: Float64Array; explained: [number, number] } {

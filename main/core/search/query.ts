@@ -34,8 +34,8 @@ export interface QueryOptions {
   maxConcentration?: number;
 }
 
-export const DEFAULT_K = 10;
-export const MAX_K = 10_000;
+const DEFAULT_K = 10;
+const MAX_K = 10_000;
 
 export interface SearchHit {
   rank: number;

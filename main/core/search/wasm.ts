@@ -1,7 +1,7 @@
 // The few pieces of the WebAssembly binary format the search kernels are assembled from. The kernels
 // are tiny loops, so writing their bytes here spares the project a WAT toolchain and a build step.
 
-export const uleb = (v: number): number[] => {
+const uleb = (v: number): number[] => {
   const o: number[] = [];
   do {
     let b = v & 0x7f;
@@ -12,7 +12,7 @@ export const uleb = (v: number): number[] => {
   return o;
 };
 
-export const sleb = (v: number): number[] => {
+const sleb = (v: number): number[] => {
   const o: number[] = [];
   for (;;) {
     const b = v & 0x7f;

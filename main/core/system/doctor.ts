@@ -89,7 +89,7 @@ export function explainTfGpuError(message: string): string {
  * How to get a training GPU: tfjs-node-gpu needs CUDA 11 + cuDNN 8 (it can sit beside CUDA 12);
  * WebGPU needs only the vendor's Vulkan / Metal / D3D12 driver.
  */
-export function cudaRouteAdvice(): string {
+function cudaRouteAdvice(): string {
   return (
     'CUDA 12 / AMD / Apple / Windows: the webgpu backend needs only the GPU vendor\'s driver (Vulkan on Linux with libvulkan1, Metal, Direct3D 12). ' +
     'For @tensorflow/tfjs-node-gpu (libtensorflow 2.9), install the CUDA 11.x runtime (cudart, cuBLAS, cuFFT, cuRAND, cuSOLVER, cuSPARSE) and cuDNN 8 ' +

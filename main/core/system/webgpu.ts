@@ -92,7 +92,7 @@ function noAdapterReason(): string {
 let dawn: Promise<DawnGpu | string> | null = null;
 
 /** The process's Dawn instance (created once), or why the `webgpu` package cannot load. */
-export function dawnGpu(): Promise<DawnGpu | string> {
+function dawnGpu(): Promise<DawnGpu | string> {
   dawn ??= (async () => {
     try {
       const specifier = 'webgpu';

@@ -22,7 +22,7 @@ function alive(pid: number): boolean {
  * Remove the temporaries in `dir` left by writers that died before their rename (their process is
  * gone); a live writer's (this process included) are left alone. Returns the names removed.
  */
-export function removeStaleTemporaries(dir: string): string[] {
+function removeStaleTemporaries(dir: string): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
