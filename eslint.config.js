@@ -6,6 +6,8 @@ import tseslint from 'typescript-eslint';
 // specifiers only: nothing in this repository is imported through a package name.
 /** From main/core: any path that leaves the core for a shell (main/app, main/server, main/cli[.ts]) or the UI. */
 const CORE_OUTWARD = '^(\\.\\./)+(app|server|cli|shell|renderer|preload)(/|\\.js$|$)';
+/** Node's globals, which the renderer's tsconfig.web.json cannot rule out while the contract's core imports pull in @types/node. */
+const NODE_GLOBALS = ['process', 'Buffer', 'require', 'module', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate'];
 /** From renderer/src: anything under main/ except the contract (contract.ts, which re-exports every contract-<area>.ts) and images/tile-url. */
 const RENDERER_CORE_INTERNAL = '^(\\.\\./)+main/(?!core/api/contract(\\.js)?$|core/images/tile-url(\\.js)?$)';
 /** From renderer/compute: anything under main/ except the core's model code and the WebGPU probe. */
@@ -57,8 +59,9 @@ export default tseslint.config(
   {
     // The UI talks to the core only through the contract (both transports carry exactly it) and builds
     // tile addresses with tile-url; it never touches Node or Electron (the preload does, sandboxed).
-    files: ['renderer/src/**/*.{ts,tsx}'],
+    files: ['renderer/src/**/*.{ts,tsx}', 'renderer/compute/**/*.ts'],
     rules: {
+      'no-restricted-globals': ['error', ...NODE_GLOBALS.map((name) => ({ name, message: 'the renderer runs in Chromium without Node.' }))],
       'no-restricted-imports': [
         'error',
         {

@@ -7,13 +7,14 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// Only the fence rule runs: the rest of the config is `npm run lint`'s business, and costs seconds here.
-const eslint = new ESLint({ cwd: repoRoot, ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-imports' });
+const FENCES = ['no-restricted-imports', 'no-restricted-globals'];
+// Only the fence rules run: the rest of the config is `npm run lint`'s business, and costs seconds here.
+const eslint = new ESLint({ cwd: repoRoot, ruleFilter: ({ ruleId }) => FENCES.includes(ruleId) });
 
-/** The no-restricted-imports messages ESLint reports for `code` as if it lived at `file`. */
+/** The fence messages ESLint reports for `code` as if it lived at `file`. */
 async function fenceErrors(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path.join(repoRoot, file) });
-  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result.messages.filter((m) => m.ruleId !== null && FENCES.includes(m.ruleId)).map((m) => m.message);
 }
 
 describe('the core never imports a shell or the UI', () => {
@@ -64,6 +65,9 @@ describe('the renderer imports only the contract and tile-url', () => {
     ['renderer/src/App.tsx', "import { ipcRenderer } from 'electron';"],
     ['renderer/compute/compute.ts', "import { x } from '../../main/core/db/open.js';"],
     ['renderer/compute/compute.ts', "import fs from 'node:fs';"],
+    ['renderer/src/App.tsx', 'export const dev = process.env.NODE_ENV;'],
+    ['renderer/src/views/plates/heatmap.ts', "export const b = Buffer.from('x');"],
+    ['renderer/compute/compute.ts', 'export const here = __dirname;'],
   ])('%s: %s is an error', async (file, code) => {
     expect(await fenceErrors(file, code)).toHaveLength(1);
   });
