@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { PassThrough, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
-import { csvSyntaxError } from '../platemap/table.js';
+import { csvSyntaxError } from '../util/csv-error.js';
 import { InputError } from '../types.js';
 
 

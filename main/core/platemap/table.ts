@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fs from 'node:fs';
 import { InputError } from '../types.js';
+import { csvSyntaxError } from '../util/csv-error.js';
 
 export interface TableRow {
   /** Line number in the file (header is line 1). */
@@ -60,24 +61,4 @@ export function pick(columns: string[], candidates: string[]): string | undefine
 export function headerHint(columns: string[], recognised: boolean): string {
   if (!recognised) return `none of its ${columns.length} column(s) is one MICON reads: is it the right file?`;
   return `found ${columns.slice(0, 40).join(', ')}${columns.length > 40 ? ', …' : ''}`;
-}
-
-const CSV_ERRORS: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
-  INVALID_OPENING_QUOTE: 'a quote inside an unquoted field',
-  CSV_INVALID_CLOSING_QUOTE: 'text right after a closing quote',
-  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'rows of different lengths',
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text right after a closing quote',
-};
-
-/**
- * A csv-parse error as "what, line N, field F". csv-parse quotes the offending field value in its
- * messages; that value can be anything from a file that was never meant to be a table, so it is left out.
- */
-export function csvSyntaxError(e: unknown): string {
-  const err = e as { code?: string; lines?: number; column?: number | string | null };
-  if (!err?.code) return 'cannot be parsed as CSV';
-  const what = CSV_ERRORS[err.code] ?? err.code.toLowerCase().replace(/^csv_/, '').replace(/_/g, ' ');
-  const field = typeof err.column === 'number' ? `, field ${err.column + 1}` : '';
-  return `${what}${err.lines ? `, line ${err.lines}` : ''}${field}`;
 }

@@ -8,7 +8,7 @@ import { DirIndex } from './files.js';
 import { finishPlate, type RawImage } from './plate-build.js';
 import { tryNormaliseWell } from './wells.js';
 import { InputError, type ChannelName, type Problem, type ScannedPlate } from '../types.js';
-import { csvSyntaxError } from '../platemap/table.js';
+import { csvSyntaxError } from '../util/csv-error.js';
 
 export function isCsvName(name: string): boolean {
   return /\.csv(\.gz)?$/i.test(name);
