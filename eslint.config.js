@@ -10,6 +10,8 @@ const CORE_OUTWARD = '^(\\.\\./)+(app|server|cli|shell|renderer|preload)(/|\\.js
 const RENDERER_CORE_INTERNAL = '^(\\.\\./)+main/(?!core/api/contract(\\.js)?$|core/images/tile-url(\\.js)?$)';
 /** From renderer/compute: anything under main/ except the core's model code and the WebGPU probe. */
 const COMPUTE_PAGE_OUTWARD = '^(\\.\\./)+main/(?!core/ml/[-\\w]+(\\.js)?$|core/system/webgpu(\\.js)?$)';
+/** From preload/: anything under main/ except the contract and the IPC channel names. */
+const PRELOAD_OUTWARD = '^(\\.\\./)+main/(?!core/api/contract(\\.js)?$|app/(compute-)?channels(\\.js)?$)';
 /** Node's globals, which the renderer's tsconfig.web.json cannot rule out while the contract's core imports pull in @types/node. */
 const NODE_GLOBALS = ['process', 'Buffer', 'require', 'module', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate'];
 
@@ -49,6 +51,10 @@ export default tseslint.config(
   // main/shell/, never each other; neither depends on the CLI that starts them.
   fence({ files: ['main/app/**/*.ts'], electron: true, outward: '^(\\.\\./)+(server|cli)(/|\\.js$|$)', message: 'main/app must not import main/server or main/cli; code both shells use goes in main/shell/.' }),
   fence({ files: ['main/server/**/*.ts', 'main/shell/**/*.ts'], outward: '^(\\.\\./)+(app|cli|server)(/|\\.js$|$)', message: 'main/server and main/shell must not import main/app or main/cli (nor main/shell main/server): code both shells use goes in main/shell/.' }),
+  // The CLI runs under plain Node: it may start browser mode (main/server) but never the Electron app.
+  fence({ files: ['main/cli.ts', 'main/cli/**/*.ts'], outward: '^(\\.\\.?/)+app(/|\\.js$|$)', message: 'the CLI must not import main/app (Electron); it runs under plain Node.' }),
+  // The sandboxed preloads bridge IPC: they share only the contract's types and the channel names with main.
+  fence({ files: ['preload/**/*.ts'], electron: true, outward: PRELOAD_OUTWARD, message: 'a preload imports only main/core/api/contract (types) and main/app/channels or compute-channels.' }),
   // The UI talks to the core only through the contract (both transports carry exactly it) and builds
   // tile addresses with tile-url; Node and Electron are the preload's business (sandboxed).
   fence({ files: ['renderer/src/**/*.{ts,tsx}'], browser: true, outward: RENDERER_CORE_INTERNAL, message: 'the renderer imports only main/core/api/contract (and images/tile-url); export what it needs through the contract.' }),

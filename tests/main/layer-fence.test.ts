@@ -54,6 +54,26 @@ describe('the two shells share code only through main/shell', () => {
   });
 });
 
+describe('the CLI and the preloads', () => {
+  it.each([
+    ['main/cli.ts', "import { x } from './app/index.js';"],
+    ['main/cli/serve.ts', "import { x } from '../app/window.js';"],
+    ['main/cli/serve.ts', "import { app } from 'electron';"],
+    ['preload/api.ts', "import { x } from '../main/core/db/open.js';"],
+    ['preload/index.ts', "import { x } from '../main/app/ipc.js';"],
+  ])('%s: %s is an error', async (file, code) => {
+    expect(await fenceErrors(file, code)).toHaveLength(1);
+  });
+
+  it.each([
+    ['main/cli/serve.ts', "import { startServer } from '../server/server.js';\nexport const s = startServer;"],
+    ['preload/api.ts', "import type { MiconApi } from '../main/core/api/contract.js';\nimport { INVOKE_CHANNEL } from '../main/app/channels.js';\nimport { ipcRenderer } from 'electron';\nexport const a: [MiconApi | null, string, unknown] = [null, INVOKE_CHANNEL, ipcRenderer];"],
+    ['preload/compute.ts', "import { COMPUTE_CALL_CHANNEL } from '../main/app/compute-channels.js';\nexport const c = COMPUTE_CALL_CHANNEL;"],
+  ])('%s: %s is allowed', async (file, code) => {
+    expect(await fenceErrors(file, code)).toEqual([]);
+  });
+});
+
 describe('the renderer imports only the contract and tile-url', () => {
   it.each([
     ['renderer/src/views/project/ImportPanel.tsx', "import type { IngestSummary } from '../../../../main/core/ingest/ingest';"],
