@@ -115,6 +115,7 @@ declare module '*electron' {
     quit(): void;
     exit(exitCode?: number): void;
     getPath(name: 'home' | 'appData' | 'userData' | 'sessionData' | 'temp' | 'exe' | 'logs' | 'documents'): string;
+    setPath(name: 'userData' | 'sessionData' | 'logs', path: string): void;
     getAppPath(): string;
     getVersion(): string;
     /** Windows: the taskbar's AppUserModelID (electron-builder's appId on the installed shortcuts). */

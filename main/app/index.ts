@@ -15,7 +15,7 @@ import { registerIpc, type IpcTransport } from './ipc.js';
 import { allowedOrigins } from './ipc-guard.js';
 import { findBinding, isAbiMismatch, missingBindingMessage, REBUILD_COMMAND } from './native-binding.js';
 import { ComputeWindow } from './compute-window.js';
-import { APP_ID, PRODUCT_NAME } from './identity.js';
+import { APP_ID, PRODUCT_NAME, USER_DATA_FOLDER } from './identity.js';
 import { LaunchRequests, launchPathFromArgv, openLaunchPath } from './launch-path.js';
 import { chooseProject, newProjectPath, recordRecent } from './project-choice.js';
 import { registerAppScheme, serveApp } from './protocol.js';
@@ -160,6 +160,9 @@ async function openLater(file: string): Promise<void> {
 }
 
 registerAppScheme();
+// package.json's productName ("MICON Studio") would move userData (recent projects, the default
+// projects folder) away from where earlier builds kept it: keep the package name's folder.
+app.setPath('userData', path.join(app.getPath('appData'), USER_DATA_FOLDER));
 // Linux Chromium (Electron 45) still ships WebGPU behind this switch; the compute window needs it.
 // Only our own compute page uses WebGPU (the UI does not), and it refuses software adapters.
 if (process.platform === 'linux') app.commandLine.appendSwitch('enable-unsafe-webgpu');

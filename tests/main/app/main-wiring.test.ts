@@ -31,6 +31,7 @@ const fake = vi.hoisted(() => {
     switches: [] as string[],
     ipcListeners: new Map<string, Fn>(),
     userData: '',
+    setPaths: [] as [string, string][],
     appPath: '',
   };
   const emitApp = (ev: string, ...args: unknown[]) => {
@@ -97,6 +98,7 @@ const fake = vi.hoisted(() => {
       quit: () => undefined,
       exit: (code: number) => state.exitCodes.push(code),
       getPath: () => state.userData,
+      setPath: (name: string, p: string) => state.setPaths.push([name, p]),
       getAppPath: () => state.appPath,
       getVersion: () => '0.1.0',
       commandLine: { appendSwitch: (name: string) => state.switches.push(name) },
@@ -295,6 +297,8 @@ describe('main/app/index.ts wiring', () => {
     expect(win.opts.title).toBe('MICON Studio — tiles.micon');
     expect(String(win.opts.icon)).toMatch(/icon\.png$/);
     expect(fs.existsSync(String(win.opts.icon))).toBe(true);
+    // userData stays in the folder earlier builds used, although package.json now names the product.
+    expect(s.setPaths).toContainEqual(['userData', path.join(s.userData, 'micon-studio')]);
 
     // Linux/Windows: a second instance started on another application's database.
     const foreign = path.join(elsewhere, 'inventory.micon');
