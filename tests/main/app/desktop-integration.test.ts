@@ -25,6 +25,9 @@ describe('the builder configuration', () => {
     const c = config();
     expect(c).toMatchObject({ appId: 'org.miconstudio.app', productName: 'MICON Studio', linux: { category: 'Science;Biology;Education;' } });
     expect(c.fileAssociations).toContainEqual(expect.objectContaining({ ext: 'micon', mimeType: 'application/x-micon-project' }));
+    // The page's title (browser mode's tab, the task-bar title) names the same product.
+    expect(fs.readFileSync(path.join(root, 'renderer', 'index.html'), 'utf8')).toContain(`<title>${PRODUCT_NAME}</title>`);
+    expect(fs.readFileSync(path.join(root, 'renderer', 'src', 'taskbar.ts'), 'utf8')).toContain(`const BASE_TITLE = '${PRODUCT_NAME}';`);
   });
 
   it('reports a drifted identity, a lost icon and a missing association', () => {
