@@ -37,6 +37,7 @@ declare module '*electron' {
     getURL(): string;
     isDestroyed(): boolean;
     send(channel: string, ...args: unknown[]): void;
+    reload(): void;
     setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void;
     on(event: 'will-navigate', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
     on(event: 'will-redirect', listener: (details: ElectronEvent<WebContentsNavigationParams>) => void): this;
@@ -78,6 +79,8 @@ declare module '*electron' {
     show?: boolean;
     title?: string;
     backgroundColor?: string;
+    /** Linux and Windows: the window's icon (macOS uses the app bundle's). */
+    icon?: string;
     webPreferences?: WebPreferences;
   }
 
@@ -112,8 +115,12 @@ declare module '*electron' {
     quit(): void;
     exit(exitCode?: number): void;
     getPath(name: 'home' | 'appData' | 'userData' | 'sessionData' | 'temp' | 'exe' | 'logs' | 'documents'): string;
+    setPath(name: 'userData' | 'sessionData' | 'logs', path: string): void;
     getAppPath(): string;
     getVersion(): string;
+    /** Windows: the taskbar's AppUserModelID (electron-builder's appId on the installed shortcuts). */
+    setAppUserModelId(id: string): void;
+    on(event: 'open-file', listener: (event: ElectronEvent, path: string) => void): this;
     on(event: 'second-instance', listener: (event: ElectronEvent, argv: string[], workingDirectory: string) => void): this;
     on(event: 'web-contents-created', listener: (event: ElectronEvent, webContents: WebContents) => void): this;
     on(event: 'window-all-closed', listener: () => void): this;

@@ -15,6 +15,8 @@ import { registerIpc, type IpcTransport } from './ipc.js';
 import { allowedOrigins } from './ipc-guard.js';
 import { findBinding, isAbiMismatch, missingBindingMessage, REBUILD_COMMAND } from './native-binding.js';
 import { ComputeWindow } from './compute-window.js';
+import { APP_ID, PRODUCT_NAME, USER_DATA_FOLDER } from './identity.js';
+import { LaunchRequests, launchPathFromArgv, openLaunchPath } from './launch-path.js';
 import { chooseProject, newProjectPath, recordRecent } from './project-choice.js';
 import { registerAppScheme, serveApp } from './protocol.js';
 import { hardenAllContents, secureSession } from './security.js';
@@ -25,6 +27,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const preloadPath = path.join(here, '..', 'preload', 'index.cjs');
 const computePreloadPath = path.join(here, '..', 'preload', 'compute.cjs');
 const rendererDir = path.join(here, '..', 'renderer');
+// The window's icon (Linux, Windows): built into out/renderer from renderer/public (npm run icons);
+// Electron reads it from inside app.asar. In development the renderer may be served, not built.
+const windowIcon = [path.join(rendererDir, 'icon.png'), path.join(here, '..', '..', 'renderer', 'public', 'icon.png')].find((f) => fs.existsSync(f));
 const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
 const allowed = allowedOrigins(devServerUrl);
 
@@ -35,6 +40,11 @@ let session: ProjectSession | null = null;
 let jobs: JobManager | null = null;
 let compute: ComputeWindow | null = null;
 let projectPath = '';
+let openFromLaunch: ((file: string) => Promise<boolean>) | null = null;
+// Project files the OS asks us to open: argv (Linux, Windows), 'second-instance', 'open-file' (macOS).
+const launches = new LaunchRequests();
+// An unpackaged app runs as `electron <app> …`: argv[1] is the app, not a file.
+const argvFile = (argv: readonly string[], cwd: string) => launchPathFromArgv(argv, { cwd, skipApp: !app.isPackaged });
 
 function fail(title: string, message: string): void {
   process.stderr.write(`${title}\n${message}\n`);
@@ -43,7 +53,7 @@ function fail(title: string, message: string): void {
 }
 
 function openWindow(): void {
-  win = createMainWindow({ preload: preloadPath, devServerUrl, projectPath });
+  win = createMainWindow({ preload: preloadPath, devServerUrl, projectPath, icon: windowIcon });
   win.on('closed', () => {
     win = null;
     // The hidden compute window must not keep the app alive ('window-all-closed'); the next train job opens a new one.
@@ -90,7 +100,8 @@ async function start(): Promise<void> {
   session = new ProjectSession(db, projectPath, { nativeBinding: binding.file, readOnlyFallback: true, busyTimeoutMs: UI_BUSY_TIMEOUT_MS }, true);
   session.onChange((file) => {
     recordRecent(userData, file);
-    win?.setTitle(`MICON Studio — ${path.basename(file)}`);
+    projectPath = file;
+    win?.setTitle(`${PRODUCT_NAME} — ${path.basename(file)}`);
   });
   // Train jobs reach the GPU through the hidden compute window (created on the first one that asks);
   // every other job, and the CLI/browser mode, run as before.
@@ -116,25 +127,68 @@ async function start(): Promise<void> {
   const projectsFolder = path.dirname(newProjectPath(userData));
   fs.mkdirSync(projectsFolder, { recursive: true });
   const files = new FileScope([path.dirname(projectPath), projectsFolder, ...foldersFromEnv()]);
-  ipc = registerIpc(createHandlers({ session, jobs, transport: 'electron', transportNote: null, files }), allowed, files);
+  const handlers = createHandlers({ session, jobs, transport: 'electron', transportNote: null, files });
+  ipc = registerIpc(handlers, allowed, files);
   serveApp(rendererDir, contentSecurityPolicy(null), () => session!.db);
   process.stdout.write(`MICON Studio (Electron ${electronVersion}): ${projectPath} [${choice.reason}]\n`);
+
+  // A project the OS named (a double-clicked .micon) opens through the Project view's own handler:
+  // refused with a message, and left untouched, when it is not a MICON project.
+  openFromLaunch = async (file) => {
+    const r = await openLaunchPath(file, { grant: (folder) => files.grant(folder), open: (f) => handlers['project.open']({ path: f }) });
+    if (!r.ok) {
+      process.stderr.write(`MICON Studio: not opened: ${r.message}\n`);
+      dialog.showErrorBox('MICON Studio: this file was not opened', r.message);
+    }
+    return r.ok;
+  };
+  const first = launches.start((file) => void openLater(file)) ?? argvFile(process.argv, process.cwd());
+  if (first) await openFromLaunch(first);
   openWindow();
 }
 
+/** A file the OS names once the app runs: open it, then show it (reload the page or open the window). */
+async function openLater(file: string): Promise<void> {
+  if (!openFromLaunch || !(await openFromLaunch(file))) return;
+  if (win && !win.isDestroyed()) {
+    win.webContents.reload();
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  } else {
+    openWindow();
+  }
+}
+
 registerAppScheme();
+// package.json's productName ("MICON Studio") would move userData (recent projects, the default
+// projects folder) away from where earlier builds kept it: keep the package name's folder.
+app.setPath('userData', path.join(app.getPath('appData'), USER_DATA_FOLDER));
 // Linux Chromium (Electron 45) still ships WebGPU behind this switch; the compute window needs it.
 // Only our own compute page uses WebGPU (the UI does not), and it refuses software adapters.
 if (process.platform === 'linux') app.commandLine.appendSwitch('enable-unsafe-webgpu');
+// Windows groups the taskbar and pins by this id; the installer's shortcuts carry electron-builder's appId.
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 if (!app.requestSingleInstanceLock()) {
   // Another window of the app is already running; it gets focus through 'second-instance'.
   app.quit();
 } else {
   hardenAllContents(allowed);
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    // Linux/Windows: a .micon double-clicked while the app runs starts a second instance, which quits
+    // at once; its command line arrives here.
+    const file = argvFile(argv, workingDirectory);
+    if (file) {
+      launches.push(file);
+      return;
+    }
     if (!win) return;
     if (win.isMinimized()) win.restore();
     win.focus();
+  });
+  // macOS: a double-clicked .micon (also before ready, when the app is started by it).
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    launches.push(file);
   });
   app.on('activate', () => {
     if (!win && db) openWindow();

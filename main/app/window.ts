@@ -8,6 +8,8 @@ export interface WindowOptions {
   /** Vite dev server URL in development (ELECTRON_RENDERER_URL), else the app's own scheme. */
   devServerUrl: string | null;
   projectPath: string;
+  /** The window's icon (Linux, Windows; macOS shows the bundle's), when there is one. */
+  icon?: string;
 }
 
 export function createMainWindow(o: WindowOptions): BrowserWindow {
@@ -20,6 +22,7 @@ export function createMainWindow(o: WindowOptions): BrowserWindow {
     show: false,
     title,
     backgroundColor: '#101418',
+    ...(o.icon ? { icon: o.icon } : {}),
     webPreferences: {
       // Reviewed: the preload exposes exactly window.micon through contextBridge (preload/index.ts).
       preload: o.preload, // eng-disable PRELOAD_JS_CHECK

@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { InputError, isBusyError, type Problem } from '../core/types.js';
+import { lockHolder } from './project.js';
 
 /** `--json` prints exactly one JSON object on stdout; humans get text. */
 export function emit(json: boolean, value: unknown, human: () => string): void {
@@ -26,7 +27,8 @@ export function fail(e: unknown): never {
     process.exit(2);
   }
   if (isBusyError(e)) {
-    process.stderr.write('micon: project busy: another process holds its write lock (an import, training, embedding or the app); try again when it has finished\n');
+    const who = lockHolder();
+    process.stderr.write(`micon: project busy: ${who ? `${who} is running` : 'another process holds its write lock (an import, training, embedding or the app)'}; try again when it has finished\n`);
     process.exit(2);
   }
   const err = e as Error & { code?: string };

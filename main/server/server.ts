@@ -35,6 +35,8 @@ export interface ServerOptions {
    * projects folder (`micon serve --allow`). Paths the page sends outside them are refused.
    */
   allowedFolders?: string[];
+  /** How long a write that finds the project locked by another process keeps retrying before 409 (default UI_BUSY_WAIT_MS). */
+  busyWaitMs?: number;
 }
 
 export interface RunningServer {
@@ -58,7 +60,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const jobs = opts.jobs ? new JobManager(session, (event, payload) => hub.broadcast(event, payload)) : null;
   const projects = defaultProjectsFolder();
   const files = new FileScope([path.dirname(path.resolve(opts.projectPath)), ...(opts.allowedFolders ?? []), ...foldersFromEnv(), ...(fs.existsSync(projects) ? [projects] : [])]);
-  const handlers = createHandlers({ session, jobs: jobs ?? undefined, transport: 'browser', transportNote: opts.transportNote ?? null, files });
+  const handlers = createHandlers({ session, jobs: jobs ?? undefined, transport: 'browser', transportNote: opts.transportNote ?? null, files, busyWaitMs: opts.busyWaitMs });
   let port = 0;
 
   const server = http.createServer((req, res) => {

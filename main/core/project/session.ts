@@ -9,11 +9,13 @@ import { InputError } from '../types.js';
 export const PROJECT_EXT = '.micon';
 
 /**
- * How long a UI request waits for another process's write lock. SQLite waits synchronously, on the
- * event loop: the whole server (or the app's main process) stands still meanwhile, so the UI waits
- * briefly and answers "project busy" (409) instead of freezing for seconds.
+ * The UI's connection never waits inside SQLite for another process's write lock: SQLite's busy timeout
+ * waits synchronously, on the event loop, so the whole server (or the app's main process) would stand
+ * still meanwhile. A write that finds the lock held fails at once and is retried on a timer for up to
+ * UI_BUSY_WAIT_MS (handlers.ts), then answered "project busy" (409) naming the holder.
  */
-export const UI_BUSY_TIMEOUT_MS = 250;
+export const UI_BUSY_TIMEOUT_MS = 0;
+export const UI_BUSY_WAIT_MS = 3000;
 
 export class ProjectSession {
   private current: DB;

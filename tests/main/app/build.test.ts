@@ -104,5 +104,9 @@ describe('electron-vite build', () => {
     // The compute page ships beside the UI, with its own CSP and no network.
     expect(a.has(path.join('compute', 'index.html'))).toBe(true);
     expect(a.get(path.join('compute', 'index.html'))!.toString()).toMatch(/Content-Security-Policy" content="default-src 'none'; script-src 'self'; connect-src 'none'/);
+    // The app's icon (issue 19): browser mode's favicon is resources/icon.svg; the window's icon beside it.
+    expect(a.get('favicon.svg')!.equals(fs.readFileSync(path.join(root, 'resources', 'icon.svg')))).toBe(true);
+    expect(a.get('index.html')!.toString()).toContain('href="./favicon.svg"');
+    expect(a.get('icon.png')!.equals(fs.readFileSync(path.join(root, 'resources', 'build', 'icons', '256x256.png')))).toBe(true);
   });
 });

@@ -22,7 +22,7 @@ const fake = vi.hoisted(() => {
     ipc: new Map<string, Fn>(),
     protocolHandlers: new Map<string, Fn>(),
     privileged: [] as unknown[],
-    windows: [] as { opts: Record<string, unknown>; webContents: { url: string; listeners: Map<string, Fn[]>; openHandler: Fn | null } }[],
+    windows: [] as { opts: Record<string, unknown>; webContents: { url: string; listeners: Map<string, Fn[]>; openHandler: Fn | null; reloads: number } }[],
     permissionRequest: null as Fn | null,
     permissionCheck: null as Fn | null,
     headers: null as Fn | null,
@@ -31,6 +31,7 @@ const fake = vi.hoisted(() => {
     switches: [] as string[],
     ipcListeners: new Map<string, Fn>(),
     userData: '',
+    setPaths: [] as [string, string][],
     appPath: '',
   };
   const emitApp = (ev: string, ...args: unknown[]) => {
@@ -41,6 +42,10 @@ const fake = vi.hoisted(() => {
     listeners = new Map<string, Fn[]>();
     openHandler: Fn | null = null;
     sent: unknown[][] = [];
+    reloads = 0;
+    reload() {
+      this.reloads++;
+    }
     on(ev: string, f: Fn) {
       this.listeners.set(ev, [...(this.listeners.get(ev) ?? []), f]);
       return this;
@@ -93,6 +98,7 @@ const fake = vi.hoisted(() => {
       quit: () => undefined,
       exit: (code: number) => state.exitCodes.push(code),
       getPath: () => state.userData,
+      setPath: (name: string, p: string) => state.setPaths.push([name, p]),
       getAppPath: () => state.appPath,
       getVersion: () => '0.1.0',
       commandLine: { appendSwitch: (name: string) => state.switches.push(name) },
@@ -130,6 +136,7 @@ const fake = vi.hoisted(() => {
 vi.mock('electron', () => fake.electron);
 
 const env = { ...process.env };
+const argv = [...process.argv];
 const quit = () => fake.state.appListeners.get('will-quit')?.forEach((f) => (f as (e: unknown) => void)({}));
 beforeEach(() => {
   quit(); // closes the project the previous test opened
@@ -148,7 +155,10 @@ beforeEach(() => {
   s.userData = fs.mkdtempSync(path.join(tmp, 'userdata-'));
   s.appPath = root;
 });
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.argv = [...argv];
+});
 afterAll(() => {
   process.env = env;
   quit();
@@ -265,5 +275,71 @@ describe('main/app/index.ts wiring', () => {
     expect(msg).toContain('npm run rebuild:electron');
     expect(msg).toContain(path.join(tmp, 'missing', 'better_sqlite3.node'));
     expect(fs.existsSync(path.join(tmp, 'q.micon'))).toBe(false);
+  });
+  it('opens the .micon it was started with; a foreign file named later is refused and left untouched (issue 19)', async () => {
+    const { makeTileProject } = await import('../../helpers/tile-project.js');
+    const crypto = await import('node:crypto');
+    process.env.MICON_SQLITE_BINDING = nodeBinding;
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-launch-'));
+    const { db } = await makeTileProject(elsewhere);
+    db.close();
+    const launched = path.join(elsewhere, 'tiles.micon');
+    process.env.MICON_PROJECT = path.join(tmp, 'base.micon');
+    // An unpackaged run: `electron . FILE` (a packaged one has no app argument).
+    process.argv = ['/usr/bin/electron', '.', launched];
+    await boot();
+    const s = fake.state;
+    expect(s.errors).toEqual([]);
+    const invoke = s.ipc.get(INVOKE_CHANNEL) as (e: unknown, name: string, req: unknown) => Promise<unknown>;
+    const fromApp = { senderFrame: { url: APP_INDEX_URL, parent: null } };
+    expect(await invoke(fromApp, 'project.info', {})).toMatchObject({ ok: true, result: { path: fs.realpathSync(launched), plates: 1 } });
+    const [win] = s.windows;
+    expect(win.opts.title).toBe('MICON Studio — tiles.micon');
+    expect(String(win.opts.icon)).toMatch(/icon\.png$/);
+    expect(fs.existsSync(String(win.opts.icon))).toBe(true);
+    // userData stays in the folder earlier builds used, although package.json now names the product.
+    expect(s.setPaths).toContainEqual(['userData', path.join(s.userData, 'micon-studio')]);
+
+    // Linux/Windows: a second instance started on another application's database.
+    const foreign = path.join(elsewhere, 'inventory.micon');
+    const Database = (await import('better-sqlite3')).default;
+    const other = new Database(foreign);
+    other.exec('CREATE TABLE freezer (box TEXT)');
+    other.close();
+    const sha = () => crypto.createHash('sha256').update(fs.readFileSync(foreign)).digest('hex');
+    const before = sha();
+    const emit = (ev: string, ...args: unknown[]) => s.appListeners.get(ev)?.forEach((f) => (f as (...a: unknown[]) => void)(...args));
+    emit('second-instance', {}, ['/usr/bin/electron', '.', 'inventory.micon'], elsewhere);
+    await vi.waitFor(() => expect(s.errors).toHaveLength(1));
+    expect(s.errors[0][1]).toMatch(/inventory\.micon: not a MICON project \(an SQLite database of another application: tables freezer\)/);
+    expect(sha()).toBe(before);
+    expect(fs.existsSync(`${foreign}-wal`)).toBe(false);
+    expect(await invoke(fromApp, 'project.info', {})).toMatchObject({ ok: true, result: { path: fs.realpathSync(launched) } });
+    expect(win.webContents.reloads).toBe(0);
+
+    // macOS: open-file with another project switches to it and reloads the page.
+    const prevent = vi.fn();
+    emit('open-file', { preventDefault: prevent }, process.env.MICON_PROJECT);
+    expect(prevent).toHaveBeenCalled();
+    await vi.waitFor(() => expect(win.webContents.reloads).toBe(1));
+    expect(await invoke(fromApp, 'project.info', {})).toMatchObject({ ok: true, result: { path: fs.realpathSync(process.env.MICON_PROJECT!) } });
+    expect(JSON.parse(fs.readFileSync(path.join(s.userData, 'recent.json'), 'utf8'))).toMatchObject({ last: fs.realpathSync(process.env.MICON_PROJECT!) });
+    fs.rmSync(elsewhere, { recursive: true, force: true });
+  });
+  it('started on a file that is not a MICON project: says so, leaves it untouched, opens the usual project (issue 19)', async () => {
+    process.env.MICON_SQLITE_BINDING = nodeBinding;
+    process.env.MICON_PROJECT = path.join(tmp, 'usual.micon');
+    const notes = path.join(tmp, 'notes.txt');
+    fs.writeFileSync(notes, 'plate 3 re-imaged on Tuesday\n');
+    process.argv = ['/usr/bin/electron', '.', notes];
+    await boot();
+    const s = fake.state;
+    await vi.waitFor(() => expect(s.windows).toHaveLength(1));
+    expect(s.errors).toEqual([['MICON Studio: this file was not opened', `${notes}: not a MICON project (not an SQLite database)`]]);
+    expect(fs.readFileSync(notes, 'utf8')).toBe('plate 3 re-imaged on Tuesday\n');
+    expect(fs.readdirSync(tmp).filter((f) => f.startsWith('notes.txt'))).toEqual(['notes.txt']);
+    expect(s.exitCodes).toEqual([]);
+    const invoke = s.ipc.get(INVOKE_CHANNEL) as (e: unknown, name: string, req: unknown) => Promise<unknown>;
+    expect(await invoke({ senderFrame: { url: APP_INDEX_URL, parent: null } }, 'project.info', {})).toMatchObject({ ok: true, result: { path: process.env.MICON_PROJECT } });
   });
 });

@@ -1,6 +1,6 @@
 // kill -9 during ingest: the real `ingest` job process is SIGKILLed on a progress event in the middle
-// of a plate's transaction (decoding, writing corrected arrays and thumbnails, replacing a plate the
-// project already has). Afterwards the project opens and is intact, every plate in it is whole (the
+// of a plate (decoding, correcting, replacing a plate the project already has: all before the plate's
+// write transaction, in temp tables; and while that transaction stores the plate). Afterwards the project opens and is intact, every plate in it is whole (the
 // rows and arrays a clean import writes), the plate being written is absent or still its previous
 // version, and running the same import again gives exactly the project a clean import gives.
 import crypto from 'node:crypto';
@@ -121,7 +121,7 @@ function fresh(name: string): string {
 
 const ingestParams = (db: string) => ({ db, folder: src.folder, platemap: src.platemap, plateMeta: src.plateMeta });
 /** Kill on the job's progress: `${plate} ${stage}` with at least `done` sites through that stage. */
-const on = (plate: () => string, stage: 'decode' | 'correct', done: number) => (p: Progress) => p.stage === `${plate()} ${stage}` && p.done >= done;
+const on = (plate: () => string, stage: 'decode' | 'correct' | 'write', done: number) => (p: Progress) => p.stage === `${plate()} ${stage}` && p.done >= done;
 
 describe('kill -9 during ingest', () => {
   it('the demo plates import identically twice (what the checks below rely on)', () => {
@@ -159,10 +159,20 @@ describe('kill -9 during ingest', () => {
   it('while writing the second plate\'s corrected arrays and thumbnails: the second plate is absent; the ingest job again gives the clean project', async () => {
     const db = fresh('second-correct');
     const { seen } = await killJobOn('ingest', ingestParams(db), on(() => plates[1], 'correct', 8));
-    // The plate's decode stage had finished: its sites, images and raw arrays were all written (uncommitted).
+    // The plate's decode stage had finished: its working arrays were all in the job's temp tables.
     expect(seen.some((p) => p.stage === `${plates[1]} decode` && p.done === p.total)).toBe(true);
     expect(projectPrint(db).plates).toEqual({ [plates[0]]: cleanPrint.plates[plates[0]] });
 
+    await runJob('ingest', ingestParams(db)).done;
+    expect(projectPrint(db)).toEqual(cleanPrint);
+  }, 60_000);
+
+  it('while storing the first plate (its one write transaction): that plate is absent or whole, never partial; the ingest job again gives the clean project', async () => {
+    const db = fresh('first-write');
+    await killJobOn('ingest', ingestParams(db), on(() => plates[0], 'write', 0));
+    // The kill lands inside the transaction or, on a fast machine, just after its commit (then the job
+    // is decoding the second plate).
+    expect([{}, { [plates[0]]: cleanPrint.plates[plates[0]] }]).toContainEqual(projectPrint(db).plates);
     await runJob('ingest', ingestParams(db)).done;
     expect(projectPrint(db)).toEqual(cleanPrint);
   }, 60_000);

@@ -33,8 +33,8 @@ describe('job processes', () => {
     const stages = new Set<string>();
     const s = await runJob<{ sites: number }>('ingest', { db, folder: path.join(dir, 'plates') }, (p) => stages.add(p.stage.split(' ').at(-1)!)).done;
     expect(s.sites).toBe(2);
-    // Hand-crafted features are computed at ingest (pass 4, full resolution).
-    expect([...stages]).toEqual(['decode', 'correct', 'features']);
+    // Hand-crafted features are computed at ingest (pass 4, full resolution); then the plate is stored.
+    expect([...stages]).toEqual(['decode', 'correct', 'features', 'write']);
     const check = openProject(db);
     expect((check.prepare('SELECT COUNT(*) n FROM sites').get() as { n: number }).n).toBe(2);
     check.close();
