@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
-import type { JobInfo, PlateSummary, ProjectInfo } from '../../main/core/api/contract';
+import type { JobInfo, PlateSummary, ProjectInfo } from '@contract';
 import { getApi } from './api';
 import { errorMessage } from './errors';
 import { JobsContext, useJobsSubscription } from './jobs';

@@ -2,7 +2,7 @@
 // chooser in the desktop app keeps one flow to learn and test. Keyboard: arrows move, Enter opens a
 // folder (or picks a file), Backspace goes up, Escape cancels.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { FsBrowseResult } from '../../../main/core/api/contract';
+import type { FsBrowseResult } from '@contract';
 import { getApi } from '../api';
 import { errorMessage } from '../errors';
 

@@ -2,7 +2,7 @@
 // its depiction, mechanism, where it was screened, and a details panel that leads to its wells and
 // to "find similar".
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { CompoundSummary, Res } from '../../../../main/core/api/contract';
+import type { CompoundSummary, Res } from '@contract';
 import { Structure } from '../../components/Structure';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { getApi } from '../../api';

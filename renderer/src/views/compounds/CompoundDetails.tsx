@@ -1,5 +1,5 @@
 import { useEffect, useState, type Ref } from 'react';
-import type { CompoundSummary, CompoundWell } from '../../../../main/core/api/contract';
+import type { CompoundSummary, CompoundWell } from '@contract';
 import { Structure } from '../../components/Structure';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PlateSummary, ProjectInfo, WellSummary } from '../../../../main/core/api/contract';
+import type { PlateSummary, ProjectInfo, WellSummary } from '@contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 import { useNav } from '../../nav';

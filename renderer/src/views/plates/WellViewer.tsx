@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { PlateSummary, WellSite, WellSummary } from '../../../../main/core/api/contract';
+import type { PlateSummary, WellSite, WellSummary } from '@contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 import { compoundLabel, isControl } from '../../plate-format';

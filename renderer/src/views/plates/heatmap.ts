@@ -1,7 +1,7 @@
 // Heatmap state shared by the plate view and its compare mode: which metric, which range, which
 // plates, and the values the API returned for them.
 import { useEffect, useState } from 'react';
-import type { MetricInfo, MetricResult, ValueRange } from '../../../../main/core/api/contract';
+import type { MetricInfo, MetricResult, ValueRange } from '@contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 import { position, viridis } from './colormap';

@@ -1,5 +1,5 @@
 import { useEffect, useState, type DragEvent } from 'react';
-import type { IngestPreview, PlateSummary } from '../../../../main/core/api/contract';
+import type { IngestPreview, PlateSummary } from '@contract';
 import type { IngestSummary } from '../../../../main/core/ingest/ingest';
 import { getApi } from '../../api';
 import { ProgressBar } from '../../components/ProgressBar';

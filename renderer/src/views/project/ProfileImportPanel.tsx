@@ -2,7 +2,7 @@
 // table with SMILES) → plates, wells, compounds and a feature set, as `micon import-profiles
 // --create-plates` does. Choose → preview of the columns recognised and problems by line → import job.
 import { useEffect, useState } from 'react';
-import type { ProfilePreview } from '../../../../main/core/api/contract';
+import type { ProfilePreview } from '@contract';
 import type { ImportProfilesSummary } from '../../../../main/core/embeddings/import-profiles';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';

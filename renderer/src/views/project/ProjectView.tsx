@@ -1,7 +1,7 @@
 // The project and the way data gets into it: open or create a project, then import plate folders
 // (choose → preview and confirm → progress with cancel → result with every problem listed).
 import { useState } from 'react';
-import type { PlateSummary, ProjectInfo } from '../../../../main/core/api/contract';
+import type { PlateSummary, ProjectInfo } from '@contract';
 import { getApi } from '../../api';
 import { FileChooser, type ChooseKind } from '../../components/FileChooser';
 import { errorMessage } from '../../errors';

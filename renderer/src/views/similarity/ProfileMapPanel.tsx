@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { FeatureSetChoice, ProfileMap, SearchQueryResult } from '../../../../main/core/api/contract';
+import type { FeatureSetChoice, ProfileMap, SearchQueryResult } from '@contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 import { ScatterMap, type ColorBy } from './ScatterMap';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { SearchHit, SearchQueryRequest, SearchQueryResult } from '../../../../main/core/api/contract';
+import type { SearchHit, SearchQueryRequest, SearchQueryResult } from '@contract';
 import { getApi } from '../../api';
 import { Structure } from '../../components/Structure';
 import { VirtualTable, type Column } from '../../components/VirtualTable';

@@ -1,6 +1,6 @@
 // A canvas scatter plot: thousands of wells draw in milliseconds, hover finds the nearest point.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ProfileMap } from '../../../../main/core/api/contract';
+import type { ProfileMap } from '@contract';
 import { useNav } from '../../nav';
 
 export type ColorBy = 'moa' | 'compound' | 'source' | 'batch' | 'plate';

@@ -2,7 +2,7 @@
 // Results list the hits with structure, thumbnail, similarity, significance and where they were
 // imaged; the map shows every well profile with the query and its hits picked out.
 import { useEffect, useState } from 'react';
-import type { FeatureSetChoice, SearchQueryRequest, SearchQueryResult } from '../../../../main/core/api/contract';
+import type { FeatureSetChoice, SearchQueryRequest, SearchQueryResult } from '@contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 import { useNav } from '../../nav';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { EvalRow, EvalSummary } from '../../../../main/core/api/contract';
+import type { EvalRow, EvalSummary } from '@contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 import { useNav } from '../../nav';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { SplitInfo } from '../../../../main/core/api/contract';
+import type { SplitInfo } from '@contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { FeatureSetChoice, JobStartRequest, ModelInfo } from '../../../../main/core/api/contract';
+import type { FeatureSetChoice, JobStartRequest, ModelInfo } from '@contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 

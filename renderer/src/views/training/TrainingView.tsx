@@ -1,7 +1,7 @@
 // Train MICON (and the baselines) on this screen: choose data and settings, start / cancel / resume,
 // watch every loss term live, then embed and compare MICON with the baselines on held-out compounds.
 import { useEffect, useState } from 'react';
-import type { FeatureSetChoice, ModelInfo, SplitInfo } from '../../../../main/core/api/contract';
+import type { FeatureSetChoice, ModelInfo, SplitInfo } from '@contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 import { useJobs } from '../../jobs';
