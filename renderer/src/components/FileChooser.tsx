@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { FsBrowseResult } from '@contract';
 import { getApi } from '../api';
-import { errorMessage } from '../errors';
+import { useAction } from '../hooks/use-request';
 
 export type ChooseKind = 'folder' | 'project' | 'csv' | 'new-project';
 
@@ -21,23 +21,20 @@ interface Props {
 export function FileChooser({ kind, title, start, onChoose, onCancel }: Props) {
   const [listing, setListing] = useState<FsBrowseResult | null>(null);
   const [typed, setTyped] = useState(start ?? '');
-  const [error, setError] = useState<string | null>(null);
+  const { run, error } = useAction();
   const [sel, setSel] = useState(0);
   const [name, setName] = useState('screen.micon');
   const listRef = useRef<HTMLDivElement>(null);
 
   const load = (p?: string) =>
-    getApi()
-      .invoke('fs.browse', { path: p })
-      .then(
-        (r) => {
-          setListing(r);
-          setTyped(r.path);
-          setSel(0);
-          setError(null);
-        },
-        (e) => setError(errorMessage(e)),
-      );
+    run(
+      () => getApi().invoke('fs.browse', { path: p }),
+      (r) => {
+        setListing(r);
+        setTyped(r.path);
+        setSel(0);
+      },
+    );
 
   // Only the first folder comes from props; after that the user walks.
   useEffect(() => {

@@ -2,17 +2,14 @@
 // its depiction, mechanism, where it was screened, and a details panel that leads to its wells and
 // to "find similar".
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { CompoundSummary, Res } from '@contract';
+import type { CompoundSummary } from '@contract';
 import { Structure } from '../../components/Structure';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
-import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
+import { useRequest } from '../../hooks/use-request';
 import { useNav } from '../../nav';
 import { CompoundDetails } from './CompoundDetails';
 import { SPLIT_LABEL } from './compound-format';
 import './compounds.css';
-
-type ListResult = Res<'compounds.list'>;
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -26,17 +23,13 @@ function useDebounced<T>(value: T, ms: number): T {
 const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
 export function CompoundBrowser() {
-  const { route, revision } = useNav();
+  const { route } = useNav();
   // Only a route that carries a search replaces what the user typed (the view stays mounted).
   const routeSearch = route.view === 'compounds' ? route.search : undefined;
   const shown = route.view === 'compounds';
   const [text, setText] = useState(routeSearch ?? '');
   const [substructure, setSubstructure] = useState('');
   const [includeControls, setIncludeControls] = useState(false);
-  const [result, setResult] = useState<ListResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [subError, setSubError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const detailsRef = useRef<HTMLElement>(null);
@@ -47,32 +40,13 @@ export function CompoundBrowser() {
   }, [routeSearch]);
 
   const q = { text: useDebounced(text, 200), substructure: useDebounced(substructure, 350) };
-  useEffect(() => {
-    // A slow answer to an older query must not replace a newer one.
-    let current = true;
-    setLoading(true);
-    const sub = q.substructure.trim();
-    getApi()
-      .invoke('compounds.list', { text: q.text, includeControls, ...(sub ? { substructure: sub } : {}) })
-      .then(
-        (r) => {
-          if (!current) return;
-          setResult(r);
-          setError(null);
-          setSubError(null);
-        },
-        (e) => {
-          if (!current) return;
-          // An invalid query keeps the last good list on screen and says what is wrong with it.
-          if (sub && /SMARTS|SMILES|substructure/.test(errorMessage(e))) setSubError(errorMessage(e));
-          else setError(errorMessage(e));
-        },
-      )
-      .finally(() => current && setLoading(false));
-    return () => {
-      current = false;
-    };
-  }, [q.text, q.substructure, includeControls, revision]);
+  const sub = q.substructure.trim();
+  const loaded = useRequest('compounds.list', { text: q.text, includeControls, ...(sub ? { substructure: sub } : {}) }, [q.text, q.substructure, includeControls]);
+  const { loading } = loaded;
+  const result = loaded.data ?? null;
+  // An invalid query keeps the last good list on screen and says what is wrong with it.
+  const subError = loaded.error && sub && /SMARTS|SMILES|substructure/.test(loaded.error) ? loaded.error : null;
+  const error = subError ? null : loaded.error;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -3,7 +3,7 @@ import type { IngestPreview, PlateSummary } from '@contract';
 import type { IngestSummary } from '../../../../main/core/ingest/ingest';
 import { getApi } from '../../api';
 import { ProgressBar } from '../../components/ProgressBar';
-import { errorMessage } from '../../errors';
+import { useAction, useAsync } from '../../hooks/use-request';
 import { useLatestJob } from '../../jobs';
 import { useNav } from '../../nav';
 import { ProblemList } from './ProblemList';
@@ -27,49 +27,35 @@ export function ImportPanel({ plates, startDir, choose }: { plates: PlateSummary
   const api = getApi();
   const { go } = useNav();
   const [choice, setChoice] = useState<Choice | null>(null);
-  const [preview, setPreview] = useState<IngestPreview | null>(null);
-  const [previewError, setPreviewError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [startError, setStartError] = useState<string | null>(null);
+  const [dropError, setDropError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const job = useLatestJob('ingest');
-
+  // A folder preview, not project data: asked again only when the choice changes.
+  const loaded = useAsync(
+    choice ? () => api.invoke('ingest.preview', { folder: choice.folder, platemap: choice.platemap, plateMeta: choice.plateMeta, channels: choice.channels }) : null,
+    [api, choice],
+  );
+  const { loading } = loaded;
+  const previewError = dropError ?? loaded.error;
+  // Another folder: the old preview must not stand in for the new one while it loads; a failed one shows none.
+  const preview: IngestPreview | null = !loaded.error && loaded.data && loaded.data.folder === choice?.folder ? loaded.data : null;
+  const answered = loaded.data;
   useEffect(() => {
-    if (!choice) return;
-    let live = true;
-    setLoading(true);
-    // Another folder: the old preview must not stand in for the new one while it loads.
-    setPreview((p) => (p && p.folder !== choice.folder ? null : p));
-    api
-      .invoke('ingest.preview', { folder: choice.folder, platemap: choice.platemap, plateMeta: choice.plateMeta, channels: choice.channels })
-      .then(
-        (p) => {
-          if (!live) return;
-          setPreview(p);
-          setPreviewError(null);
-          // Offer what sits next to the plates when the user has not chosen yet.
-          if (!choice.platemap && !choice.plateMeta && (p.suggestions.platemaps.length === 1 || p.suggestions.plateMeta.length === 1)) {
-            setChoice({ ...choice, platemap: p.suggestions.platemaps.length === 1 ? p.suggestions.platemaps[0] : undefined, plateMeta: p.suggestions.plateMeta.length === 1 ? p.suggestions.plateMeta[0] : undefined });
-          }
-        },
-        (e) => {
-          if (!live) return;
-          setPreview(null);
-          setPreviewError(errorMessage(e));
-        },
-      )
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [api, choice]);
+    // Offer what sits next to the plates when the user has not chosen yet.
+    const p = answered;
+    if (!p || !choice || p.folder !== choice.folder) return;
+    if (!choice.platemap && !choice.plateMeta && (p.suggestions.platemaps.length === 1 || p.suggestions.plateMeta.length === 1)) {
+      setChoice({ ...choice, platemap: p.suggestions.platemaps.length === 1 ? p.suggestions.platemaps[0] : undefined, plateMeta: p.suggestions.plateMeta.length === 1 ? p.suggestions.plateMeta[0] : undefined });
+    }
+    // Only a new answer suggests; the choice it answers is the current one.
+  }, [answered]);
+  // A drop that gave no path is forgotten once something is chosen.
+  useEffect(() => setDropError(null), [choice]);
+  const { run, error: startError } = useAction();
 
   const start = () => {
     if (!choice) return;
-    api.invoke('jobs.start', { kind: 'ingest', ...choice }).then(
-      () => setStartError(null),
-      (e) => setStartError(errorMessage(e)),
-    );
+    void run(() => api.invoke('jobs.start', { kind: 'ingest', ...choice }));
   };
 
   const onDrop = (e: DragEvent) => {
@@ -78,7 +64,7 @@ export function ImportPanel({ plates, startDir, choose }: { plates: PlateSummary
     const file = e.dataTransfer.files[0];
     const p = file ? api.pathForFile?.(file) : null;
     if (p) setChoice({ folder: p });
-    else setPreviewError('Dropping a folder works in the desktop app; in browser mode the page cannot see where a dropped folder lives. Use "Choose plate folder…".');
+    else setDropError('Dropping a folder works in the desktop app; in browser mode the page cannot see where a dropped folder lives. Use "Choose plate folder…".');
   };
 
   const running = job?.state === 'running';

@@ -1,11 +1,10 @@
 // Profiles-first import: a CellProfiler / pycytominer / JUMP profile table (and an optional compounds
 // table with SMILES) → plates, wells, compounds and a feature set, as `micon import-profiles
 // --create-plates` does. Choose → preview of the columns recognised and problems by line → import job.
-import { useEffect, useState } from 'react';
-import type { ProfilePreview } from '@contract';
+import { useState } from 'react';
 import type { ImportProfilesSummary } from '../../../../main/core/embeddings/import-profiles';
 import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
+import { useAction, useAsync } from '../../hooks/use-request';
 import { useLatestJob } from '../../jobs';
 import { useNav } from '../../nav';
 import { FileRow as Row } from './ImportPanel';
@@ -22,38 +21,17 @@ export function ProfileImportPanel({ choose }: { choose(c: Chooser): void }) {
   const api = getApi();
   const { go } = useNav();
   const [choice, setChoice] = useState<Choice | null>(null);
-  const [preview, setPreview] = useState<ProfilePreview | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [startError, setStartError] = useState<string | null>(null);
   const job = useLatestJob('import-profiles');
-
-  useEffect(() => {
-    if (!choice) return;
-    let live = true;
-    setPreview((p) => (p && p.file !== choice.file ? null : p));
-    api.invoke('profiles.preview', { file: choice.file, columns: choice.columns }).then(
-      (p) => {
-        if (!live) return;
-        setPreview(p);
-        setError(null);
-      },
-      (e) => {
-        if (!live) return;
-        setPreview(null);
-        setError(errorMessage(e));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, choice]);
+  // A file preview, not project data: asked again only when the choice changes.
+  const loaded = useAsync(choice ? () => api.invoke('profiles.preview', { file: choice.file, columns: choice.columns }) : null, [api, choice]);
+  const error = loaded.error;
+  // Another file's preview never stands in for this one's; a failed preview shows none.
+  const preview = !error && loaded.data && loaded.data.file === choice?.file ? loaded.data : null;
+  const { run, error: startError } = useAction();
 
   const start = () => {
     if (!choice) return;
-    api.invoke('jobs.start', { kind: 'import-profiles', file: choice.file, compounds: choice.compounds, columns: choice.columns || undefined }).then(
-      () => setStartError(null),
-      (e) => setStartError(errorMessage(e)),
-    );
+    void run(() => api.invoke('jobs.start', { kind: 'import-profiles', file: choice.file, compounds: choice.compounds, columns: choice.columns || undefined }));
   };
 
   const running = job?.state === 'running';

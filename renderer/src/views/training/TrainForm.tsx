@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { FeatureSetChoice, JobStartRequest, ModelInfo } from '@contract';
 import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
+import type { Action } from '../../hooks/use-request';
 
 type TrainRequest = Extract<JobStartRequest, { kind: 'train' }>;
 
@@ -19,7 +19,8 @@ interface Props {
   runs: { name: string; step: number }[];
   sets: FeatureSetChoice[];
   busy: boolean;
-  onError(e: string | null): void;
+  /** Runs the start request; the parent shows its error. */
+  act: Action['run'];
 }
 
 /** The run name the engine uses (modelName in main/core/ml/train.ts), as its checkpoint folder spells it. */
@@ -28,7 +29,7 @@ function runName(model: string, encoder: 'features' | 'cnn', featureSource: stri
   return name.replace(/[^A-Za-z0-9_.+@-]/g, '_');
 }
 
-export function TrainForm({ models, runs, sets, busy, onError }: Props) {
+export function TrainForm({ models, runs, sets, busy, act }: Props) {
   const [model, setModel] = useState<TrainRequest['model']>('micon');
   const [encoder, setEncoder] = useState<'features' | 'cnn'>('features');
   const [steps, setSteps] = useState<string>('');
@@ -57,13 +58,7 @@ export function TrainForm({ models, runs, sets, busy, onError }: Props) {
     initFrom: !resume && initFrom ? initFrom : undefined,
     featureSource: encoder === 'features' && featureSource ? featureSource : undefined,
   });
-  const start = (resume: boolean) =>
-    getApi()
-      .invoke('jobs.start', request(resume))
-      .then(
-        () => onError(null),
-        (e) => onError(errorMessage(e)),
-      );
+  const start = (resume: boolean) => act(() => getApi().invoke('jobs.start', request(resume)));
   // Resume continues the run this model/encoder/feature choice names, from its newest checkpoint; a
   // finished model can be resumed too, to train it for more steps.
   const name = runName(model, encoder, featureSource);
