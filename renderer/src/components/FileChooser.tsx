@@ -5,6 +5,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { FsBrowseResult } from '@contract';
 import { getApi } from '../api';
 import { useAction } from '../hooks/use-request';
+import './file-chooser.css';
 
 export type ChooseKind = 'folder' | 'project' | 'csv' | 'new-project';
 
