@@ -6,8 +6,8 @@ import type { ImportProfilesSummary } from '../../../../main/core/embeddings/imp
 import { getApi } from '../../api';
 import { useAction, useAsync } from '../../hooks/use-request';
 import { useLatestJob } from '../../jobs';
-import { useNav } from '../../nav';
-import { FileRow as Row } from './ImportPanel';
+import { FileRow as Row } from './FileRow';
+import { ImportJob, ImportResult } from './ImportJob';
 import { ProblemList } from './ProblemList';
 import type { Chooser } from './ProjectView';
 
@@ -19,7 +19,6 @@ interface Choice {
 
 export function ProfileImportPanel({ choose }: { choose(c: Chooser): void }) {
   const api = getApi();
-  const { go } = useNav();
   const [choice, setChoice] = useState<Choice | null>(null);
   const job = useLatestJob('import-profiles');
   // A file preview, not project data: asked again only when the choice changes.
@@ -109,17 +108,9 @@ export function ProfileImportPanel({ choose }: { choose(c: Chooser): void }) {
         </div>
       )}
       {job && (
-        <div className="import-job" data-testid="profile-import-job" data-state={job.state}>
-          <div className="import-job-head">
-            <b>{job.title}</b> — {job.state}
-          </div>
-          {job.state === 'failed' && (
-            <div className="error-inline" role="alert" data-testid="profile-import-error">
-              {job.error}
-            </div>
-          )}
+        <ImportJob job={job} testId="profile-import-job" errorTestId="profile-import-error">
           {result && (
-            <div data-testid="profile-import-result">
+            <ImportResult testId="profile-import-result" problems={result.problems} problemsTestId="profile-import-problems">
               <div>
                 Feature set {result.featureSet}: {result.wells} wells on {result.plates} plates × {result.features} features
                 {result.created && (
@@ -135,13 +126,9 @@ export function ProfileImportPanel({ choose }: { choose(c: Chooser): void }) {
                   {d}
                 </div>
               ))}
-              <ProblemList problems={result.problems} testId="profile-import-problems" />
-              <button type="button" className="btn" onClick={() => go({ view: 'plates' })}>
-                View plates
-              </button>
-            </div>
+            </ImportResult>
           )}
-        </div>
+        </ImportJob>
       )}
     </section>
   );
