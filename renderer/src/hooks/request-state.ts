@@ -28,7 +28,8 @@ export function requestReducer<T>(s: RequestState<T>, e: RequestEvent<T>): Reque
     case 'start':
       return { ...s, loading: true, latest: e.id };
     case 'skip':
-      return { ...s, loading: false, latest: e.id };
+      // Nothing in flight: the same state, so a skip costs no render.
+      return s.loading ? { ...s, loading: false, latest: e.id } : s;
     case 'done':
       return e.id === s.latest ? { data: e.data, error: null, loading: false, latest: s.latest } : s;
     case 'fail':

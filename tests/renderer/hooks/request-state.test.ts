@@ -68,3 +68,13 @@ describe('requestReducer (what useRequest / useAsync keep)', () => {
     expect(initialRequestState(false).loading).toBe(false);
   });
 });
+
+describe('requestReducer skips', () => {
+  it('a skip with nothing in flight returns the same state (no render)', () => {
+    const s = run([
+      { type: 'start', id: 1 },
+      { type: 'done', id: 1, data: 'x' },
+    ]);
+    expect(requestReducer(s, { type: 'skip', id: 2 })).toBe(s);
+  });
+});

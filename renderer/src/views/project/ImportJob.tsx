@@ -47,3 +47,19 @@ export function ImportResult({ testId, problems, problemsTestId, children }: { t
     </div>
   );
 }
+
+/** The button that starts an import, and why starting it failed. */
+export function StartImport({ testId, disabled, onClick, error, children }: { testId: string; disabled: boolean; onClick(): void; error: string | null; children: ReactNode }) {
+  return (
+    <div className="row-actions">
+      <button type="button" className="btn primary" data-testid={testId} disabled={disabled} onClick={onClick}>
+        {children}
+      </button>
+      {error && (
+        <span className="error-inline" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,6 +1,7 @@
 // The plate-folder import's preview: layout, plates with their channel mapping (editable), the
 // platemap's summary and every problem, with the button that starts the import.
 import type { IngestPreview } from '@contract';
+import { StartImport } from './ImportJob';
 import { CHANNELS, type Channel, type Choice } from './ingest-choice';
 import { ProblemList } from './ProblemList';
 
@@ -70,16 +71,9 @@ export function IngestPreviewTable({ preview, choice, setChoice, existing, runni
         </tbody>
       </table>
       <ProblemList problems={preview.problems} testId="preview-problems" />
-      <div className="row-actions">
-        <button type="button" className="btn primary" data-testid="start-import" disabled={running} onClick={start}>
-          Import {preview.plates.length} plate{preview.plates.length === 1 ? '' : 's'}
-        </button>
-        {startError && (
-          <span className="error-inline" role="alert">
-            {startError}
-          </span>
-        )}
-      </div>
+      <StartImport testId="start-import" disabled={running} onClick={start} error={startError}>
+        Import {preview.plates.length} plate{preview.plates.length === 1 ? '' : 's'}
+      </StartImport>
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { getApi } from '../../api';
 import { useAction, useAsync } from '../../hooks/use-request';
 import { useLatestJob } from '../../jobs';
 import { FileRow as Row } from './FileRow';
-import { ImportJob, ImportResult } from './ImportJob';
+import { ImportJob, ImportResult, StartImport } from './ImportJob';
 import { ProblemList } from './ProblemList';
 import type { Chooser } from './ProjectView';
 
@@ -95,16 +95,9 @@ export function ProfileImportPanel({ choose }: { choose(c: Chooser): void }) {
           </table>
           {preview.textColumns.length > 0 && <div className="muted">Ignored text columns: {preview.textColumns.join(', ')}</div>}
           <ProblemList problems={preview.problems} testId="profile-preview-problems" />
-          <div className="row-actions">
-            <button type="button" className="btn primary" data-testid="start-profile-import" disabled={running || blocking} onClick={start}>
-              Import profiles
-            </button>
-            {startError && (
-              <span className="error-inline" role="alert">
-                {startError}
-              </span>
-            )}
-          </div>
+          <StartImport testId="start-profile-import" disabled={running || blocking} onClick={start} error={startError}>
+            Import profiles
+          </StartImport>
         </div>
       )}
       {job && (
