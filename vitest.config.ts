@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { RENDERER_ALIAS } from './renderer/vite.config';
 
 // Two projects so CI and developers can run the fast unit suite alone; `npm test` runs both.
 export default defineConfig({
@@ -7,6 +8,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Renderer modules import the contract as `@contract`.
+          alias: RENDERER_ALIAS,
           include: ['tests/main/**/*.test.ts', 'tests/renderer/**/*.test.ts', 'tests/bench/**/*.test.ts', 'tests/bin/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,

@@ -2,11 +2,19 @@ import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
+/**
+ * `@contract`: the API contract, the one core module the UI may import (besides tile-url), without a
+ * `../../../../main/core/api/contract` climb from every view. Also in tsconfig.base.json `paths` (types)
+ * and vitest.config.ts (renderer unit tests), which imports it from here.
+ */
+export const RENDERER_ALIAS = { '@contract': fileURLToPath(new URL('../main/core/api/contract.ts', import.meta.url)) };
+
 // base './' so the same bundle loads from the browser-mode server and from a file in Electron.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   plugins: [react()],
+  resolve: { alias: RENDERER_ALIAS },
   build: {
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,

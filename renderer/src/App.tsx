@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
-import type { JobInfo, PlateSummary, ProjectInfo } from '../../main/core/api/contract';
+import type { JobInfo, PlateSummary, ProjectInfo } from '@contract';
 import { getApi } from './api';
-import { errorMessage } from './errors';
+import { useAsync } from './hooks/use-request';
 import { JobsContext, useJobsSubscription } from './jobs';
 import { NavContext, VIEWS, type Route, type ViewName } from './nav';
 import { CompoundBrowser } from './views/compounds/CompoundBrowser';
@@ -27,9 +27,6 @@ function KeepAlive({ name, current, children }: { name: ViewName; current: ViewN
 
 export function App() {
   const api = getApi();
-  const [info, setInfo] = useState<ProjectInfo | null>(null);
-  const [plates, setPlates] = useState<PlateSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [route, setRoute] = useState<Route>({ view: 'plates' });
   const [revision, setRevision] = useState(0);
 
@@ -39,21 +36,11 @@ export function App() {
   });
   useTaskbarProgress(jobs);
 
-  useEffect(() => {
-    let live = true;
-    Promise.all([api.invoke('project.info', {}), api.invoke('plates.list', {})]).then(
-      ([i, p]) => {
-        if (!live) return;
-        setInfo(i);
-        setPlates(p);
-        setError(null);
-      },
-      (e) => live && setError(errorMessage(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, revision]);
+  // The nav context is provided below, so the revision is passed explicitly here.
+  const project = useAsync(() => Promise.all([api.invoke('project.info', {}), api.invoke('plates.list', {})]), [api, revision]);
+  const info: ProjectInfo | null = project.data?.[0] ?? null;
+  const plates: PlateSummary[] | null = project.data?.[1] ?? null;
+  const error = project.error;
 
   // First visit: a project without plates starts on the import view.
   useEffect(() => {

@@ -1,4 +1,4 @@
-import type { MiconApi } from '../../main/core/api/contract';
+import type { MiconApi } from '@contract';
 import { createBrowserClient, takeToken } from './browser-client';
 
 declare global {

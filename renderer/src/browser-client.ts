@@ -1,5 +1,5 @@
 // Browser mode's half of the transport: requests over fetch, events over one WebSocket.
-import { events, type EventName, type EventPayload, type MiconApi, type Req, type RequestName, type Res } from '../../main/core/api/contract';
+import { events, type EventName, type EventPayload, type MiconApi, type Req, type RequestName, type Res } from '@contract';
 
 const TOKEN_KEY = 'micon.token';
 

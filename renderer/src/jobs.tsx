@@ -1,7 +1,7 @@
 // The jobs of this session as the UI sees them: kept current from job.state / job.progress events,
 // so every view (header, import, training) shows the same truth without polling.
 import { createContext, useContext, useEffect, useRef, useState } from 'react';
-import type { JobInfo, MiconApi } from '../../main/core/api/contract';
+import type { JobInfo, MiconApi } from '@contract';
 
 export const JobsContext = createContext<JobInfo[]>([]);
 

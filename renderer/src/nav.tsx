@@ -1,7 +1,7 @@
 // Where the user is in the app, and how one view sends them to another ("find similar" on a compound,
 // "open well" on a search hit). One state object, so the back button of a future history is easy.
 import { createContext, useContext } from 'react';
-import type { SearchQueryRequest } from '../../main/core/api/contract';
+import type { SearchQueryRequest } from '@contract';
 
 export type Route =
   | { view: 'project' }

@@ -1,5 +1,5 @@
 // Pure helpers for plate geometry and labels, kept apart from React so they are unit-tested.
-import type { PlateSummary, WellSummary } from '../../main/core/api/contract';
+import type { PlateSummary, WellSummary } from '@contract';
 
 export interface Pos {
   row: number;

@@ -1,7 +1,7 @@
 // Browser mode has no task bar; the tab title carries a long job's progress instead ("[42%] …").
 // The Electron shell sets the window's task-bar progress itself from the same events.
 import { useEffect } from 'react';
-import type { JobInfo } from '../../main/core/api/contract';
+import type { JobInfo } from '@contract';
 
 const BASE_TITLE = 'MICON Studio';
 

@@ -68,6 +68,7 @@ const ALLOWED: [string, string][] = [
   ['preload/compute.ts', "import { COMPUTE_CALL_CHANNEL } from '../main/app/compute-channels.js';\nexport const c = COMPUTE_CALL_CHANNEL;"],
   // the renderer imports only the contract and tile-url
   ['renderer/src/api.ts', "import type { MiconApi } from '../../main/core/api/contract';"],
+  ['renderer/src/views/project/IngestJob.tsx', "import type { IngestSummary } from '@contract';"],
   ['renderer/src/views/plates/deep-zoom.ts', "import { tilePath } from '../../../../main/core/images/tile-url';"],
   ['renderer/src/views/plates/deep-zoom.ts', "import { tilePath } from '../../../../main/core/images/tile-url.js';"],
   ['renderer/compute/compute.ts', "import { TrainerServer } from '../../main/core/ml/trainer-server.js';"],

@@ -2,9 +2,10 @@
 // chooser in the desktop app keeps one flow to learn and test. Keyboard: arrows move, Enter opens a
 // folder (or picks a file), Backspace goes up, Escape cancels.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { FsBrowseResult } from '../../../main/core/api/contract';
+import type { FsBrowseResult } from '@contract';
 import { getApi } from '../api';
-import { errorMessage } from '../errors';
+import { useAction } from '../hooks/use-request';
+import './file-chooser.css';
 
 export type ChooseKind = 'folder' | 'project' | 'csv' | 'new-project';
 
@@ -21,23 +22,20 @@ interface Props {
 export function FileChooser({ kind, title, start, onChoose, onCancel }: Props) {
   const [listing, setListing] = useState<FsBrowseResult | null>(null);
   const [typed, setTyped] = useState(start ?? '');
-  const [error, setError] = useState<string | null>(null);
+  const { run, error } = useAction();
   const [sel, setSel] = useState(0);
   const [name, setName] = useState('screen.micon');
   const listRef = useRef<HTMLDivElement>(null);
 
   const load = (p?: string) =>
-    getApi()
-      .invoke('fs.browse', { path: p })
-      .then(
-        (r) => {
-          setListing(r);
-          setTyped(r.path);
-          setSel(0);
-          setError(null);
-        },
-        (e) => setError(errorMessage(e)),
-      );
+    run(
+      () => getApi().invoke('fs.browse', { path: p }),
+      (r) => {
+        setListing(r);
+        setTyped(r.path);
+        setSel(0);
+      },
+    );
 
   // Only the first folder comes from props; after that the user walks.
   useEffect(() => {

@@ -1,7 +1,7 @@
 // Structure depictions from the main process (RDKit cannot run in the renderer: the CSP forbids
 // WebAssembly compilation here). Requests from every <Structure> rendered in one frame are batched
 // into one compounds.depict call per size, and answers are cached by SMILES + size + highlight.
-import { DEPICT_MAX } from '../../../main/core/api/contract';
+import { DEPICT_MAX } from '@contract';
 import { getApi } from '../api';
 
 export interface DepictKey {

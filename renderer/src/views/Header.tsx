@@ -1,4 +1,4 @@
-import type { ProjectInfo } from '../../../main/core/api/contract';
+import type { ProjectInfo } from '@contract';
 import { JobIndicator } from './JobIndicator';
 
 export function Header({ info }: { info: ProjectInfo | null }) {

@@ -1,8 +1,8 @@
-import { useEffect, useState, type Ref } from 'react';
-import type { CompoundSummary, CompoundWell } from '../../../../main/core/api/contract';
+import { type Ref } from 'react';
+import type { CompoundSummary } from '@contract';
 import { Structure } from '../../components/Structure';
 import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
+import { useAsync } from '../../hooks/use-request';
 import { useNav } from '../../nav';
 import { concentrationRange, SPLIT_LABEL, wellLabel } from './compound-format';
 
@@ -16,24 +16,12 @@ interface Props {
 
 export function CompoundDetails({ ref, compound: c, highlight, onBack }: Props) {
   const { go, revision } = useNav();
-  const [wells, setWells] = useState<{ id: string; wells: CompoundWell[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const id = c?.compoundId ?? null;
-
-  useEffect(() => {
-    if (!id) return;
-    let current = true;
-    setError(null);
-    getApi()
-      .invoke('compounds.wells', { compound: id })
-      .then(
-        (w) => current && setWells({ id, wells: w }),
-        (e) => current && setError(errorMessage(e)),
-      );
-    return () => {
-      current = false;
-    };
-  }, [id, revision]);
+  // Tagged with their compound, so a previous compound's wells never show under this one.
+  const loaded = useAsync(id ? () => getApi().invoke('compounds.wells', { compound: id }).then((w) => ({ id, wells: w })) : null, [id, revision]);
+  const wells = loaded.data;
+  // A failure is about the compound asked for; while the next one loads it is not shown.
+  const error = loaded.loading ? null : loaded.error;
 
   if (!c) {
     return (

@@ -1,4 +1,4 @@
-import type { CompoundSummary, CompoundWell } from '../../../../main/core/api/contract';
+import type { CompoundSummary, CompoundWell } from '@contract';
 import { formatConcentration } from '../../plate-format';
 
 export const SPLIT_LABEL: Record<'heldout' | 'train', string> = { heldout: 'held out', train: 'trained' };

@@ -1,4 +1,4 @@
-import type { SiteChannel } from '../../../../main/core/api/contract';
+import type { SiteChannel } from '@contract';
 import type { ChannelView } from './channels';
 
 interface Props {

@@ -1,4 +1,4 @@
-import type { MetricInfo, ValueRange } from '../../../../main/core/api/contract';
+import type { MetricInfo, ValueRange } from '@contract';
 import { formatValue, viridisGradient } from './colormap';
 import { NO_VALUE } from './WellGrid';
 

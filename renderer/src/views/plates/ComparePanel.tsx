@@ -1,4 +1,4 @@
-import type { MetricResult, PlateSummary, ValueRange, WellSummary } from '../../../../main/core/api/contract';
+import type { MetricResult, PlateSummary, ValueRange, WellSummary } from '@contract';
 import { formatLabel, type Pos } from '../../plate-format';
 import { wellColors } from './heatmap';
 import { byPosition } from './plate-wells';

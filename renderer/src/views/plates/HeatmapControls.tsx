@@ -1,4 +1,4 @@
-import type { MetricInfo, PlateSummary } from '../../../../main/core/api/contract';
+import type { MetricInfo, PlateSummary } from '@contract';
 import type { HeatmapSettings } from './heatmap';
 
 interface Props {

@@ -1,4 +1,4 @@
-import type { PlateSummary, WellSummary } from '../../../../main/core/api/contract';
+import type { PlateSummary, WellSummary } from '@contract';
 import { Structure } from '../../components/Structure';
 import { compoundLabel, formatConcentration, isControl, pertLabel } from '../../plate-format';
 import { formatValue } from './colormap';

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
-import type { PlateSummary } from '../../../../main/core/api/contract';
+import type { PlateSummary } from '@contract';
 import { displayOrder, formatImage, formatLabel, groupPlates } from '../../plate-format';
 
 interface Props {

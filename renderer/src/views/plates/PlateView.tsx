@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
-import type { PlateSummary, WellSummary } from '../../../../main/core/api/contract';
+import type { PlateSummary, WellSummary } from '@contract';
 import { useNav } from '../../nav';
 import { formatImage, formatLabel, isControl, type Pos } from '../../plate-format';
 import { ColorBar } from './ColorBar';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { PlateSummary, ProjectInfo, WellSummary } from '../../../../main/core/api/contract';
+import type { PlateSummary, ProjectInfo } from '@contract';
 import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
+import { useAsync } from '../../hooks/use-request';
 import { useNav } from '../../nav';
 import { DEFAULT_HEATMAP, type HeatmapSettings } from './heatmap';
 import { PlateList } from './PlateList';
@@ -19,23 +19,12 @@ export function PlatesView({ info, plates }: { info: ProjectInfo | null; plates:
   }, [route]);
   const byName = target.plateName ? plates?.find((p) => p.name === target.plateName) : undefined;
   const selectedId = target.plateId ?? byName?.id ?? null;
-  const [wells, setWells] = useState<{ plateId: number; wells: WellSummary[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
   // Kept here, not in PlateView: the chosen metric should survive moving to another plate.
   const [heatmap, setHeatmap] = useState<HeatmapSettings>(DEFAULT_HEATMAP);
 
-  useEffect(() => {
-    if (selectedId === null) return;
-    // A slow answer for a plate the user already left must not overwrite the newer one.
-    let current = true;
-    api.invoke('plates.wells', { plateId: selectedId }).then(
-      (w) => current && setWells({ plateId: selectedId, wells: w }),
-      (e) => current && setError(errorMessage(e)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [api, selectedId, revision]);
+  // Tagged with their plate: while another plate loads, the last one's wells are not shown as its.
+  const loaded = useAsync(selectedId === null ? null : () => api.invoke('plates.wells', { plateId: selectedId }).then((w) => ({ plateId: selectedId, wells: w })), [api, selectedId, revision]);
+  const { data: wells, error } = loaded;
 
   const plate = plates?.find((p) => p.id === selectedId) ?? null;
   const plateWells = wells && wells.plateId === selectedId ? wells.wells : null;

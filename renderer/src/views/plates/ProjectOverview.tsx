@@ -1,4 +1,4 @@
-import type { PlateSummary, ProjectInfo } from '../../../../main/core/api/contract';
+import type { PlateSummary, ProjectInfo } from '@contract';
 import { formatLabel, groupPlates } from '../../plate-format';
 
 /** What the main area shows before a plate is picked: the screen at a glance, one row per plate. */

@@ -1,4 +1,4 @@
-import type { PlateSummary, WellSummary } from '../../../../main/core/api/contract';
+import type { PlateSummary, WellSummary } from '@contract';
 import { useNav } from '../../nav';
 import { compoundLabel, formatConcentration, isControl, pertLabel, wellName, type Pos } from '../../plate-format';
 

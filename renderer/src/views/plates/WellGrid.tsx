@@ -1,5 +1,5 @@
 import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
-import type { WellSummary } from '../../../../main/core/api/contract';
+import type { WellSummary } from '@contract';
 import { isControl, moveWell, rowLetters, wellName, wellTitle, type Pos } from '../../plate-format';
 
 interface Props {

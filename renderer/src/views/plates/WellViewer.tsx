@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { PlateSummary, WellSite, WellSummary } from '../../../../main/core/api/contract';
+import type { PlateSummary, WellSite, WellSummary } from '@contract';
 import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
+import { useAsync } from '../../hooks/use-request';
 import { compoundLabel, isControl } from '../../plate-format';
 import { ChannelControls } from './ChannelControls';
 import { defaultChannels, forSite, tileSettings, type ChannelView } from './channels';
@@ -10,8 +10,9 @@ import './plates.css';
 
 /** A well's sites at full resolution (deep zoom), with per-channel display controls. Escape closes. */
 export function WellViewer({ plate, well, onClose }: { plate: PlateSummary; well: WellSummary; onClose(): void }) {
-  const [sites, setSites] = useState<WellSite[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const loaded = useAsync(() => getApi().invoke('wells.sites', { wellId: well.id }), [well.id]);
+  const sites: WellSite[] | null = loaded.data ?? null;
+  const { error } = loaded;
   const [index, setIndex] = useState(0);
   const [views, setViews] = useState<ChannelView[]>([]);
   const [loads, setLoads] = useState(0);
@@ -19,22 +20,10 @@ export function WellViewer({ plate, well, onClose }: { plate: PlateSummary; well
   const dialog = useRef<HTMLDivElement>(null);
   const site = sites?.[index] ?? null;
 
+  // New sites: default display settings (before the effect below fits them to the shown site).
   useEffect(() => {
-    let current = true;
-    getApi()
-      .invoke('wells.sites', { wellId: well.id })
-      .then(
-        (s) => {
-          if (!current) return;
-          setSites(s);
-          setViews(s.length ? defaultChannels(s[0].channels) : []);
-        },
-        (e) => current && setError(errorMessage(e)),
-      );
-    return () => {
-      current = false;
-    };
-  }, [well.id]);
+    if (sites) setViews(sites.length ? defaultChannels(sites[0].channels) : []);
+  }, [sites]);
 
   useEffect(() => {
     if (site) setViews((v) => forSite(v, site.channels));

@@ -1,5 +1,5 @@
 // Per-channel display state of the well viewer, and how it turns into tile settings.
-import type { SiteChannel } from '../../../../main/core/api/contract';
+import type { SiteChannel } from '@contract';
 import { parseHexColor, type ChannelSetting } from '../../../../main/core/images/tile-url';
 import type { ChannelName } from '../../../../main/core/api/contract';
 

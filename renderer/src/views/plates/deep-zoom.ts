@@ -3,7 +3,7 @@
 // one has fully loaded, so the image never blinks to black while tiles arrive.
 import OpenSeadragon from 'openseadragon';
 import { useEffect, useRef, type RefObject } from 'react';
-import type { WellSite } from '../../../../main/core/api/contract';
+import type { WellSite } from '@contract';
 import { tilePath, type ChannelSetting } from '../../../../main/core/images/tile-url';
 import { getApi } from '../../api';
 

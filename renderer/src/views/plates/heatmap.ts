@@ -1,9 +1,8 @@
 // Heatmap state shared by the plate view and its compare mode: which metric, which range, which
 // plates, and the values the API returned for them.
-import { useEffect, useState } from 'react';
-import type { MetricInfo, MetricResult, ValueRange } from '../../../../main/core/api/contract';
+import type { MetricInfo, MetricResult, ValueRange } from '@contract';
 import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
+import { useAsync } from '../../hooks/use-request';
 import { position, viridis } from './colormap';
 
 export interface HeatmapSettings {
@@ -17,39 +16,21 @@ export interface HeatmapSettings {
 
 export const DEFAULT_HEATMAP: HeatmapSettings = { metric: null, scope: 'plate', compare: [] };
 
+const NO_METRICS: MetricInfo[] = [];
+
 export function useMetrics(revision: number): MetricInfo[] {
-  const [metrics, setMetrics] = useState<MetricInfo[]>([]);
-  useEffect(() => {
-    let current = true;
-    getApi()
-      .invoke('plates.metrics', {})
-      .then((m) => current && setMetrics(m), () => undefined);
-    return () => {
-      current = false;
-    };
-  }, [revision]);
-  return metrics;
+  // A failure leaves the metric list empty (thumbnails only).
+  return useAsync(() => getApi().invoke('plates.metrics', {}), [revision]).data ?? NO_METRICS;
 }
 
 /** The metric's values on `plateIds`; null while loading or with no metric chosen. */
 export function useMetricValues(metric: string | null, plateIds: number[], revision: number): { result: MetricResult | null; error: string | null } {
-  const [state, setState] = useState<{ key: string; result: MetricResult | null; error: string | null }>({ key: '', result: null, error: null });
   const key = metric ? `${metric}|${plateIds.join(',')}|${revision}` : '';
-  useEffect(() => {
-    if (!metric) return;
-    let current = true;
-    getApi()
-      .invoke('plates.metric', { plateIds, metric })
-      .then(
-        (result) => current && setState({ key, result, error: null }),
-        (e) => current && setState({ key, result: null, error: errorMessage(e) }),
-      );
-    return () => {
-      current = false;
-    };
-    // plateIds and revision are folded into key, so a new array with the same plates does not refetch.
-  }, [key]);
-  return state.key === key && metric ? state : { result: null, error: null };
+  // plateIds and revision are folded into key, so a new array with the same plates does not refetch.
+  const loaded = useAsync(metric ? () => getApi().invoke('plates.metric', { plateIds, metric }) : null, [key]);
+  // Another metric's or plate's values are never shown as these: nothing until they answer.
+  if (!metric || loaded.loading) return { result: null, error: null };
+  return { result: loaded.error ? null : (loaded.data ?? null), error: loaded.error };
 }
 
 /** The range colours are scaled to: every plate of the project, or the plates on screen together. */

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { WellSummary } from '../../../../main/core/api/contract';
+import type { WellSummary } from '@contract';
 import { getApi } from '../../api';
 
 /** Wells of several plates (compare mode), fetched once per plate and kept while shown. */

@@ -1,75 +1,30 @@
+// Plate folders in: choose (or drop) a folder, a platemap and a plate table → preview → import job.
 import { useEffect, useState, type DragEvent } from 'react';
-import type { IngestPreview, PlateSummary } from '../../../../main/core/api/contract';
-import type { IngestSummary } from '../../../../main/core/api/contract';
+import type { PlateSummary } from '@contract';
 import { getApi } from '../../api';
-import { ProgressBar } from '../../components/ProgressBar';
-import { errorMessage } from '../../errors';
+import { useAction } from '../../hooks/use-request';
 import { useLatestJob } from '../../jobs';
-import { useNav } from '../../nav';
-import { ProblemList } from './ProblemList';
+import { FileRow } from './FileRow';
+import { IngestJob } from './IngestJob';
+import { IngestPreviewTable } from './IngestPreviewTable';
+import { useIngestPreview, type Choice } from './ingest-choice';
 import type { Chooser } from './ProjectView';
-
-const CHANNELS = ['DNA', 'ER', 'RNA', 'AGP', 'Mito'] as const;
-type Channel = (typeof CHANNELS)[number];
-
-interface Choice {
-  folder: string;
-  platemap?: string;
-  plateMeta?: string;
-  source?: string;
-  batch?: string;
-  channels?: Record<string, Channel>;
-}
-
-type IngestResult = IngestSummary;
 
 export function ImportPanel({ plates, choose }: { plates: PlateSummary[] | null; choose(c: Chooser): void }) {
   const api = getApi();
-  const { go } = useNav();
   const [choice, setChoice] = useState<Choice | null>(null);
-  const [preview, setPreview] = useState<IngestPreview | null>(null);
-  const [previewError, setPreviewError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [startError, setStartError] = useState<string | null>(null);
+  const [dropError, setDropError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const job = useLatestJob('ingest');
-
-  useEffect(() => {
-    if (!choice) return;
-    let live = true;
-    setLoading(true);
-    // Another folder: the old preview must not stand in for the new one while it loads.
-    setPreview((p) => (p && p.folder !== choice.folder ? null : p));
-    api
-      .invoke('ingest.preview', { folder: choice.folder, platemap: choice.platemap, plateMeta: choice.plateMeta, channels: choice.channels })
-      .then(
-        (p) => {
-          if (!live) return;
-          setPreview(p);
-          setPreviewError(null);
-          // Offer what sits next to the plates when the user has not chosen yet.
-          if (!choice.platemap && !choice.plateMeta && (p.suggestions.platemaps.length === 1 || p.suggestions.plateMeta.length === 1)) {
-            setChoice({ ...choice, platemap: p.suggestions.platemaps.length === 1 ? p.suggestions.platemaps[0] : undefined, plateMeta: p.suggestions.plateMeta.length === 1 ? p.suggestions.plateMeta[0] : undefined });
-          }
-        },
-        (e) => {
-          if (!live) return;
-          setPreview(null);
-          setPreviewError(errorMessage(e));
-        },
-      )
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [api, choice]);
+  const { preview, loading, error } = useIngestPreview(choice, setChoice);
+  const previewError = dropError ?? error;
+  // A drop that gave no path is forgotten once something is chosen.
+  useEffect(() => setDropError(null), [choice]);
+  const { run, error: startError } = useAction();
 
   const start = () => {
     if (!choice) return;
-    api.invoke('jobs.start', { kind: 'ingest', ...choice }).then(
-      () => setStartError(null),
-      (e) => setStartError(errorMessage(e)),
-    );
+    void run(() => api.invoke('jobs.start', { kind: 'ingest', ...choice }));
   };
 
   const onDrop = (e: DragEvent) => {
@@ -78,11 +33,10 @@ export function ImportPanel({ plates, choose }: { plates: PlateSummary[] | null;
     const file = e.dataTransfer.files[0];
     const p = file ? api.pathForFile?.(file) : null;
     if (p) setChoice({ folder: p });
-    else setPreviewError('Dropping a folder works in the desktop app; in browser mode the page cannot see where a dropped folder lives. Use "Choose plate folder…".');
+    else setDropError('Dropping a folder works in the desktop app; in browser mode the page cannot see where a dropped folder lives. Use "Choose plate folder…".');
   };
 
   const running = job?.state === 'running';
-  const result = job && job.state === 'done' ? (job.result as IngestResult | null) : null;
   const existing = new Set((plates ?? []).map((p) => p.name));
 
   return (
@@ -138,131 +92,8 @@ export function ImportPanel({ plates, choose }: { plates: PlateSummary[] | null;
           {previewError}
         </div>
       )}
-      {preview && choice && (
-        <div className="preview" data-testid="ingest-preview">
-          <div className="preview-head">
-            <b data-testid="preview-layout">{preview.layoutLabel}</b> · {preview.plates.length} plate{preview.plates.length === 1 ? '' : 's'} ·{' '}
-            {preview.plates.reduce((s, p) => s + p.images, 0).toLocaleString()} images
-            {preview.platemap && (
-              <>
-                {' '}
-                · platemap: {preview.platemap.entries} rows, {preview.platemap.compounds} compounds, {preview.platemap.controls} control wells
-              </>
-            )}
-          </div>
-          <table className="preview-table">
-            <thead>
-              <tr>
-                <th>Plate</th>
-                <th>Source / batch / rep</th>
-                <th className="num">Wells</th>
-                <th className="num">Sites</th>
-                <th>Channels (instrument → stain)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.plates.map((p) => (
-                <tr key={p.name} data-testid="preview-plate" data-plate={p.name}>
-                  <td>
-                    {p.name}
-                    {(p.existing || existing.has(p.name)) && <span className="tag tag-warn">replaces existing</span>}
-                  </td>
-                  <td>{[p.source ?? choice.source ?? 'default', p.batch ?? choice.batch ?? 'default', p.replicate ?? '–'].join(' / ')}</td>
-                  <td className="num">{p.wells}</td>
-                  <td className="num">{p.sites}</td>
-                  <td>
-                    {p.channels.map((c) => (
-                      <label key={c.rawId} className="channel-map" title={c.instrumentName ?? c.rawId}>
-                        {c.instrumentName ?? c.rawId} →{' '}
-                        <select
-                          value={choice.channels?.[c.rawId] ?? c.channel}
-                          aria-label={`stain for ${c.instrumentName ?? c.rawId}`}
-                          onChange={(e) => setChoice({ ...choice, channels: { ...choice.channels, [c.rawId]: e.target.value as Channel } })}
-                        >
-                          {c.channel === '?' && <option value="?">?</option>}
-                          {CHANNELS.map((ch) => (
-                            <option key={ch}>{ch}</option>
-                          ))}
-                        </select>
-                      </label>
-                    ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <ProblemList problems={preview.problems} testId="preview-problems" />
-          <div className="row-actions">
-            <button type="button" className="btn primary" data-testid="start-import" disabled={running} onClick={start}>
-              Import {preview.plates.length} plate{preview.plates.length === 1 ? '' : 's'}
-            </button>
-            {startError && (
-              <span className="error-inline" role="alert">
-                {startError}
-              </span>
-            )}
-          </div>
-        </div>
-      )}
-      {job && (
-        <div className="import-job" data-testid="import-job" data-state={job.state} data-folder={String(job.params.folder ?? '')}>
-          <div className="import-job-head">
-            <b>{job.title}</b> — {job.state}
-            {running && job.progress && <span className="muted"> · {job.progress.stage}</span>}
-          </div>
-          {running && (
-            <div className="row-actions">
-              <ProgressBar done={job.progress?.done ?? 0} total={job.progress?.total ?? 0} label="import progress" />
-              <button type="button" className="btn" data-testid="cancel-import" onClick={() => void api.invoke('jobs.cancel', { jobId: job.jobId })}>
-                Cancel
-              </button>
-            </div>
-          )}
-          {job.state === 'failed' && (
-            <div className="error-inline" role="alert">
-              {job.error}
-            </div>
-          )}
-          {job.state === 'cancelled' && <div className="muted">Cancelled. Plates finished before the cancel are in the project; the rest were not written. Import again to finish.</div>}
-          {result && (
-            <div data-testid="import-result">
-              <div>
-                Imported {result.plates} plates · {result.wells} wells · {result.sites} sites · {result.images} images · {result.compounds} compounds · {result.controls} control wells in{' '}
-                {result.seconds.toFixed(1)} s{result.replaced.length > 0 && <> · replaced {result.replaced.join(', ')}</>}
-                {result.refused.length > 0 && <span className="qc-text"> · refused {result.refused.join(', ')}</span>}
-              </div>
-              {(result.channelMappings ?? []).map((m) => (
-                <div key={m.plate} className="muted" data-testid="import-channels">
-                  channels of {m.plate}: {m.mapping}
-                </div>
-              ))}
-              <ProblemList problems={result.problems} testId="import-problems" />
-              <button type="button" className="btn" onClick={() => go({ view: 'plates' })}>
-                View plates
-              </button>
-            </div>
-          )}
-        </div>
-      )}
+      {preview && choice && <IngestPreviewTable preview={preview} choice={choice} setChoice={setChoice} existing={existing} running={running} start={start} startError={startError} />}
+      {job && <IngestJob job={job} />}
     </section>
-  );
-}
-
-export function FileRow({ label, value, onClick, onClear, disabled, testId }: { label: string; value?: string; onClick(): void; onClear?(): void; disabled?: boolean; testId: string }) {
-  return (
-    <div className="file-row">
-      <span className="file-label">{label}</span>
-      <span className={`file-value${value ? '' : ' muted'}`} title={value} data-testid={`${testId}-value`}>
-        {value ?? 'none chosen'}
-      </span>
-      <button type="button" className="btn" data-testid={testId} disabled={disabled} onClick={onClick}>
-        Choose…
-      </button>
-      {onClear && (
-        <button type="button" className="small" onClick={onClear} aria-label={`clear ${label}`}>
-          ✕
-        </button>
-      )}
-    </div>
   );
 }

@@ -1,14 +1,13 @@
 // Profiles-first import: a CellProfiler / pycytominer / JUMP profile table (and an optional compounds
 // table with SMILES) → plates, wells, compounds and a feature set, as `micon import-profiles
 // --create-plates` does. Choose → preview of the columns recognised and problems by line → import job.
-import { useEffect, useState } from 'react';
-import type { ProfilePreview } from '../../../../main/core/api/contract';
-import type { ImportProfilesSummary } from '../../../../main/core/api/contract';
+import { useState } from 'react';
+import type { ImportProfilesSummary } from '@contract';
 import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
+import { useAction, useAsync } from '../../hooks/use-request';
 import { useLatestJob } from '../../jobs';
-import { useNav } from '../../nav';
-import { FileRow as Row } from './ImportPanel';
+import { FileRow as Row } from './FileRow';
+import { ImportJob, ImportResult, StartImport } from './ImportJob';
 import { ProblemList } from './ProblemList';
 import type { Chooser } from './ProjectView';
 
@@ -20,40 +19,18 @@ interface Choice {
 
 export function ProfileImportPanel({ choose }: { choose(c: Chooser): void }) {
   const api = getApi();
-  const { go } = useNav();
   const [choice, setChoice] = useState<Choice | null>(null);
-  const [preview, setPreview] = useState<ProfilePreview | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [startError, setStartError] = useState<string | null>(null);
   const job = useLatestJob('import-profiles');
-
-  useEffect(() => {
-    if (!choice) return;
-    let live = true;
-    setPreview((p) => (p && p.file !== choice.file ? null : p));
-    api.invoke('profiles.preview', { file: choice.file, columns: choice.columns }).then(
-      (p) => {
-        if (!live) return;
-        setPreview(p);
-        setError(null);
-      },
-      (e) => {
-        if (!live) return;
-        setPreview(null);
-        setError(errorMessage(e));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, choice]);
+  // A file preview, not project data: asked again only when the choice changes.
+  const loaded = useAsync(choice ? () => api.invoke('profiles.preview', { file: choice.file, columns: choice.columns }) : null, [api, choice]);
+  const error = loaded.error;
+  // Another file's preview never stands in for this one's; a failed preview shows none.
+  const preview = !error && loaded.data && loaded.data.file === choice?.file ? loaded.data : null;
+  const { run, error: startError } = useAction();
 
   const start = () => {
     if (!choice) return;
-    api.invoke('jobs.start', { kind: 'import-profiles', file: choice.file, compounds: choice.compounds, columns: choice.columns || undefined }).then(
-      () => setStartError(null),
-      (e) => setStartError(errorMessage(e)),
-    );
+    void run(() => api.invoke('jobs.start', { kind: 'import-profiles', file: choice.file, compounds: choice.compounds, columns: choice.columns || undefined }));
   };
 
   const running = job?.state === 'running';
@@ -118,30 +95,15 @@ export function ProfileImportPanel({ choose }: { choose(c: Chooser): void }) {
           </table>
           {preview.textColumns.length > 0 && <div className="muted">Ignored text columns: {preview.textColumns.join(', ')}</div>}
           <ProblemList problems={preview.problems} testId="profile-preview-problems" />
-          <div className="row-actions">
-            <button type="button" className="btn primary" data-testid="start-profile-import" disabled={running || blocking} onClick={start}>
-              Import profiles
-            </button>
-            {startError && (
-              <span className="error-inline" role="alert">
-                {startError}
-              </span>
-            )}
-          </div>
+          <StartImport testId="start-profile-import" disabled={running || blocking} onClick={start} error={startError}>
+            Import profiles
+          </StartImport>
         </div>
       )}
       {job && (
-        <div className="import-job" data-testid="profile-import-job" data-state={job.state}>
-          <div className="import-job-head">
-            <b>{job.title}</b> — {job.state}
-          </div>
-          {job.state === 'failed' && (
-            <div className="error-inline" role="alert" data-testid="profile-import-error">
-              {job.error}
-            </div>
-          )}
+        <ImportJob job={job} testId="profile-import-job" errorTestId="profile-import-error">
           {result && (
-            <div data-testid="profile-import-result">
+            <ImportResult testId="profile-import-result" problems={result.problems} problemsTestId="profile-import-problems">
               <div>
                 Feature set {result.featureSet}: {result.wells} wells on {result.plates} plates × {result.features} features
                 {result.created && (
@@ -157,13 +119,9 @@ export function ProfileImportPanel({ choose }: { choose(c: Chooser): void }) {
                   {d}
                 </div>
               ))}
-              <ProblemList problems={result.problems} testId="profile-import-problems" />
-              <button type="button" className="btn" onClick={() => go({ view: 'plates' })}>
-                View plates
-              </button>
-            </div>
+            </ImportResult>
           )}
-        </div>
+        </ImportJob>
       )}
     </section>
   );

@@ -1,10 +1,10 @@
 // The project and the way data gets into it: open or create a project, then import plate folders
 // (choose → preview and confirm → progress with cancel → result with every problem listed).
 import { useState } from 'react';
-import type { PlateSummary, ProjectInfo } from '../../../../main/core/api/contract';
+import type { PlateSummary, ProjectInfo } from '@contract';
 import { getApi } from '../../api';
 import { FileChooser, type ChooseKind } from '../../components/FileChooser';
-import { errorMessage } from '../../errors';
+import { useAction } from '../../hooks/use-request';
 import { ImportPanel } from './ImportPanel';
 import { ProfileImportPanel } from './ProfileImportPanel';
 import './project.css';
@@ -17,20 +17,10 @@ interface Chooser {
 
 export function ProjectView({ info, plates, onChanged }: { info: ProjectInfo | null; plates: PlateSummary[] | null; onChanged(): void }) {
   const [chooser, setChooser] = useState<Chooser | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { run, error } = useAction();
   const projectDir = info ? info.path.replace(/[\\/][^\\/]*$/, '') : null;
 
-  const switchTo = (name: 'project.open' | 'project.create', path: string) => {
-    getApi()
-      .invoke(name, { path })
-      .then(
-        () => {
-          setError(null);
-          onChanged();
-        },
-        (e) => setError(errorMessage(e)),
-      );
-  };
+  const switchTo = (name: 'project.open' | 'project.create', path: string) => void run(() => getApi().invoke(name, { path }), onChanged);
 
   return (
     <div className="project-view" data-testid="project-view">

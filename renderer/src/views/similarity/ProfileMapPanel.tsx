@@ -1,7 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { FeatureSetChoice, ProfileMap, SearchQueryResult } from '../../../../main/core/api/contract';
-import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
+import { useMemo, useState } from 'react';
+import type { FeatureSetChoice, SearchQueryResult } from '@contract';
+import { useRequest } from '../../hooks/use-request';
 import { ScatterMap, type ColorBy } from './ScatterMap';
 
 /** Every well profile in 2-D, coloured by what the user wants to see, with the query and hits marked. */
@@ -9,30 +8,10 @@ export function ProfileMapPanel({ sets, features, result }: { sets: FeatureSetCh
   const [method, setMethod] = useState<'pca' | 'umap'>('pca');
   const [colorBy, setColorBy] = useState<ColorBy>('moa');
   const [chosen, setChosen] = useState<string>('');
-  const [map, setMap] = useState<ProfileMap | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const fs = chosen || features || undefined;
-
-  useEffect(() => {
-    if (!sets.length) return;
-    let live = true;
-    setLoading(true);
-    getApi()
-      .invoke('profiles.map', { features: fs, method })
-      .then(
-        (m) => {
-          if (!live) return;
-          setMap(m);
-          setError(null);
-        },
-        (e) => live && setError(errorMessage(e)),
-      )
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [sets, fs, method]);
+  const loaded = useRequest('profiles.map', sets.length ? { features: fs, method } : null, [sets, fs, method]);
+  const map = loaded.data ?? null;
+  const { error, loading } = loaded;
 
   const marks = useMemo(() => {
     const query = new Set((result?.query.wells ?? []).map((w) => w.wellId));

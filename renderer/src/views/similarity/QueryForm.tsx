@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { FeatureSetChoice, SearchQueryRequest } from '../../../../main/core/api/contract';
+import type { FeatureSetChoice, SearchQueryRequest } from '@contract';
 import { SmilesInput } from './SmilesInput';
 
 type Kind = SearchQueryRequest['query']['kind'];

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { SearchHit, SearchQueryRequest, SearchQueryResult } from '../../../../main/core/api/contract';
+import type { SearchHit, SearchQueryRequest, SearchQueryResult } from '@contract';
 import { getApi } from '../../api';
+import { useAsync } from '../../hooks/use-request';
 import { Structure } from '../../components/Structure';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { useNav } from '../../nav';
@@ -11,24 +12,13 @@ const fmtP = (p: number) => (p < 0.001 ? '<0.001' : p.toFixed(3));
 export function ResultsTable({ result, onQuery }: { result: SearchQueryResult | null; onQuery(q: SearchQueryRequest['query']): void }) {
   const { go } = useNav();
   const [sel, setSel] = useState<number | null>(null);
-  const [thumbs, setThumbs] = useState<Map<number, string | null>>(new Map());
   const hits = result?.results ?? [];
-
-  useEffect(() => {
-    setSel(null);
-    if (!hits.length) return;
-    let live = true;
-    const ids = hits.slice(0, 500).map((h) => h.wellId);
-    getApi()
-      .invoke('wells.thumbnails', { wellIds: ids })
-      .then(
-        (r) => live && setThumbs(new Map(ids.map((id, i) => [id, r.thumbnails[i]]))),
-        () => undefined,
-      );
-    return () => {
-      live = false;
-    };
-  }, [result]);
+  useEffect(() => setSel(null), [result]);
+  // Thumbnails are a nicety: a failure leaves the dashes.
+  const ids = hits.slice(0, 500).map((h) => h.wellId);
+  const thumbs =
+    useAsync(ids.length ? () => getApi().invoke('wells.thumbnails', { wellIds: ids }).then((r) => new Map(ids.map((id, i) => [id, r.thumbnails[i]]))) : null, [result]).data ??
+    new Map<number, string | null>();
 
   const columns: Column<SearchHit>[] = [
     { key: 'rank', header: '#', width: '30px', align: 'right', cell: (h) => h.rank },

@@ -1,10 +1,10 @@
 // "Which wells look like this?" — from a well, a compound or a SMILES the screen has never seen.
 // Results list the hits with structure, thumbnail, similarity, significance and where they were
 // imaged; the map shows every well profile with the query and its hits picked out.
-import { useEffect, useState } from 'react';
-import type { FeatureSetChoice, SearchQueryRequest, SearchQueryResult } from '../../../../main/core/api/contract';
+import { useState } from 'react';
+import type { SearchQueryRequest, SearchQueryResult } from '@contract';
 import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
+import { useAction, useRequest } from '../../hooks/use-request';
 import { useNav } from '../../nav';
 import { ProfileMapPanel } from './ProfileMapPanel';
 import { QueryForm, type QueryOptions } from './QueryForm';
@@ -13,42 +13,27 @@ import './similarity.css';
 
 export function SimilarityView() {
   const api = getApi();
-  const { route, revision } = useNav();
+  const { route } = useNav();
   const initial = route.view === 'similarity' ? route.query : undefined;
-  const [sets, setSets] = useState<FeatureSetChoice[] | null>(null);
   const [result, setResult] = useState<SearchQueryResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [mapFeatures, setMapFeatures] = useState<string | undefined>(undefined);
-
-  useEffect(() => {
-    let live = true;
-    api.invoke('featureSets.list', {}).then(
-      (s) => live && setSets(s),
-      (e) => live && setError(errorMessage(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, revision]);
+  const loaded = useRequest('featureSets.list', {}, [api]);
+  const sets = loaded.data ?? null;
+  const search = useAction();
+  const { busy } = search;
+  const error = search.error ?? loaded.error;
 
   const run = (query: SearchQueryRequest['query'], o: QueryOptions) => {
-    setBusy(true);
     const req: SearchQueryRequest = { query, k: o.k, features: o.features, exclude: o.exclude, includeControls: o.includeControls };
-    api
-      .invoke('search.query', req)
-      .then(
+    void search
+      .run(
+        () => api.invoke('search.query', req),
         (r) => {
           setResult(r);
-          setError(null);
           setMapFeatures(r.query.featureSet);
         },
-        (e) => {
-          setError(errorMessage(e));
-          setResult(null);
-        },
       )
-      .finally(() => setBusy(false));
+      .then((ok) => ok || setResult(null));
   };
 
   if (sets && sets.length === 0) {

@@ -1,8 +1,5 @@
-import { useEffect, useState } from 'react';
-import type { EvalRow, EvalSummary } from '../../../../main/core/api/contract';
-import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
-import { useNav } from '../../nav';
+import type { EvalRow } from '@contract';
+import { useRequest } from '../../hooks/use-request';
 
 const f2 = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(2));
 
@@ -23,21 +20,7 @@ const NOT_RANKED = new Set(['plate']);
 
 /** MICON against the baselines, held-out compounds first: the numbers that say whether it learned biology. */
 export function EvalTable() {
-  const { revision } = useNav();
-  const [summary, setSummary] = useState<EvalSummary | null | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    getApi()
-      .invoke('eval.latest', {})
-      .then(
-        (s) => live && setSummary(s),
-        (e) => live && setError(errorMessage(e)),
-      );
-    return () => {
-      live = false;
-    };
-  }, [revision]);
+  const { data: summary, error } = useRequest('eval.latest', {}, []);
 
   if (error) return <div className="error-inline">{error}</div>;
   if (summary === undefined) return <div className="muted">…</div>;

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { JobInfo } from '../../../../main/core/api/contract';
+import type { JobInfo } from '@contract';
 import { getApi } from '../../api';
 import { LossChart, type LossSeries } from '../../components/LossChart';
 import { ProgressBar } from '../../components/ProgressBar';

@@ -1,4 +1,4 @@
-import type { ModelInfo } from '../../../../main/core/api/contract';
+import type { ModelInfo } from '@contract';
 
 function Sparkline({ values }: { values: number[] }) {
   if (values.length < 2) return null;

@@ -1,23 +1,14 @@
 import { useState } from 'react';
-import type { SplitInfo } from '../../../../main/core/api/contract';
+import type { SplitInfo } from '@contract';
 import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
+import { useAction } from '../../hooks/use-request';
 
 /** Which compounds training never sees: the numbers that matter are measured on them. */
 export function SplitPanel({ split, disabled, onChanged }: { split: SplitInfo | null; disabled: boolean; onChanged(): void }) {
   const [fraction, setFraction] = useState(0.25);
   const [seed, setSeed] = useState(1);
-  const [error, setError] = useState<string | null>(null);
-  const create = () =>
-    getApi()
-      .invoke('split.create', { holdoutFraction: fraction, seed })
-      .then(
-        () => {
-          setError(null);
-          onChanged();
-        },
-        (e) => setError(errorMessage(e)),
-      );
+  const { run, error } = useAction();
+  const create = () => run(() => getApi().invoke('split.create', { holdoutFraction: fraction, seed }), onChanged);
   return (
     <section className="card" data-testid="split-panel">
       <h2>Held-out compounds</h2>

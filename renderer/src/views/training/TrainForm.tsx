@@ -1,69 +1,24 @@
-import { useEffect, useState } from 'react';
-import type { FeatureSetChoice, JobStartRequest, ModelInfo } from '../../../../main/core/api/contract';
+// Train a model: the settings (TrainFields), Start, and Resume from the newest checkpoint of the run
+// those settings name.
+import type { FeatureSetChoice, ModelInfo } from '@contract';
 import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
-
-type TrainRequest = Extract<JobStartRequest, { kind: 'train' }>;
-
-// Mirrors TRAIN_DEFAULTS in main/core/ml/train.ts (blank fields use the engine's own defaults).
-const DEFAULT_STEPS = { features: 1500, cnn: 300 };
-
-const MODELS: { value: TrainRequest['model']; label: string }[] = [
-  { value: 'micon', label: 'MICON (images + molecules, counterfactual)' },
-  { value: 'image_only', label: 'Image-only contrastive (baseline)' },
-  { value: 'clip', label: 'CLIP-style image–molecule (baseline)' },
-];
+import type { Action } from '../../hooks/use-request';
+import { TrainFields } from './TrainFields';
+import { DEFAULT_STEPS, num, runName, useTrainSettings } from './train-settings';
 
 interface Props {
   models: ModelInfo[];
   runs: { name: string; step: number }[];
   sets: FeatureSetChoice[];
   busy: boolean;
-  onError(e: string | null): void;
+  /** Runs the start request; the parent shows its error. */
+  act: Action['run'];
 }
 
-/** The run name the engine uses (modelName in main/core/ml/train.ts), as its checkpoint folder spells it. */
-function runName(model: string, encoder: 'features' | 'cnn', featureSource: string): string {
-  const name = encoder === 'cnn' ? `${model}_cnn` : featureSource && featureSource !== 'handcrafted' ? `${model}@${featureSource}` : model;
-  return name.replace(/[^A-Za-z0-9_.+@-]/g, '_');
-}
-
-export function TrainForm({ models, runs, sets, busy, onError }: Props) {
-  const [model, setModel] = useState<TrainRequest['model']>('micon');
-  const [encoder, setEncoder] = useState<'features' | 'cnn'>('features');
-  const [steps, setSteps] = useState<string>('');
-  const [batch, setBatch] = useState<string>('');
-  const [seed, setSeed] = useState<string>('1');
-  const [backend, setBackend] = useState<'' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'>('');
-  const [softwareGpu, setSoftwareGpu] = useState(false);
-  const [compounds, setCompounds] = useState<'active-wells' | 'active' | 'all'>('active-wells');
-  const [every, setEvery] = useState<string>('');
-  const [initFrom, setInitFrom] = useState('');
-  const [featureSource, setFeatureSource] = useState('');
-
-  const num = (s: string) => (s.trim() === '' ? undefined : Math.trunc(Number(s)));
-  const request = (resume: boolean): TrainRequest => ({
-    kind: 'train',
-    model,
-    encoder,
-    steps: num(steps),
-    batchCompounds: num(batch),
-    seed: num(seed),
-    backend: backend || undefined,
-    allowSoftwareGpu: backend === 'webgpu' && softwareGpu ? true : undefined,
-    compounds,
-    checkpointEvery: num(every),
-    resume: resume || undefined,
-    initFrom: !resume && initFrom ? initFrom : undefined,
-    featureSource: encoder === 'features' && featureSource ? featureSource : undefined,
-  });
-  const start = (resume: boolean) =>
-    getApi()
-      .invoke('jobs.start', request(resume))
-      .then(
-        () => onError(null),
-        (e) => onError(errorMessage(e)),
-      );
+export function TrainForm({ models, runs, sets, busy, act }: Props) {
+  const s = useTrainSettings(sets);
+  const { model, encoder, steps, featureSource } = s;
+  const start = (resume: boolean) => act(() => getApi().invoke('jobs.start', s.request(resume)));
   // Resume continues the run this model/encoder/feature choice names, from its newest checkpoint; a
   // finished model can be resumed too, to train it for more steps.
   const name = runName(model, encoder, featureSource);
@@ -71,103 +26,10 @@ export function TrainForm({ models, runs, sets, busy, onError }: Props) {
   const finished = models.find((m) => m.name.replace(/[^A-Za-z0-9_.+@-]/g, '_') === name && m.status === 'trained');
   const target = num(steps) ?? DEFAULT_STEPS[encoder];
   const canResume = !!run && !(finished && finished.step >= run.step && target <= run.step);
-  const featureSets = sets.filter((s) => s.kind === 'handcrafted' || s.kind === 'backbone' || s.kind === 'imported');
-  // A profiles-only project has no hand-crafted features (no images): offer its imported sets only.
-  const profilesOnly = !sets.some((s) => s.kind === 'handcrafted') && sets.some((s) => s.kind === 'imported');
-  const defaultSource = profilesOnly ? (featureSets.find((s) => s.kind === 'imported')?.name ?? '') : '';
-  useEffect(() => {
-    if (!featureSource && defaultSource) setFeatureSource(defaultSource);
-  }, [featureSource, defaultSource]);
-
   return (
     <section className="card" data-testid="train-form">
       <h2>Train</h2>
-      <div className="form-grid">
-        <label className="field wide">
-          Model
-          <select value={model} onChange={(e) => setModel(e.target.value as TrainRequest['model'])} data-testid="train-model">
-            {MODELS.map((m) => (
-              <option key={m.value} value={m.value}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          Image encoder
-          <select value={encoder} onChange={(e) => setEncoder(e.target.value as 'features' | 'cnn')}>
-            <option value="features">feature head</option>
-            <option value="cnn">CNN on pixels</option>
-          </select>
-        </label>
-        <label className="field">
-          Site features
-          <select value={featureSource} disabled={encoder === 'cnn'} onChange={(e) => setFeatureSource(e.target.value)}>
-            {!profilesOnly && <option value="">handcrafted</option>}
-            {featureSets
-              .filter((s) => s.name !== 'handcrafted')
-              .map((s) => (
-                <option key={s.name} value={s.name}>
-                  {s.name}
-                </option>
-              ))}
-          </select>
-        </label>
-        <label className="field">
-          Steps
-          <input type="number" min={1} value={steps} placeholder={String(DEFAULT_STEPS[encoder])} onChange={(e) => setSteps(e.target.value)} data-testid="train-steps" />
-        </label>
-        <label className="field">
-          Compounds per batch
-          <input type="number" min={2} value={batch} placeholder={encoder === 'cnn' ? '12' : '24'} onChange={(e) => setBatch(e.target.value)} />
-        </label>
-        <label className="field">
-          Checkpoint every
-          <input type="number" min={1} value={every} placeholder={encoder === 'cnn' ? '50' : '250'} onChange={(e) => setEvery(e.target.value)} data-testid="train-every" />
-        </label>
-        <label className="field">
-          Seed
-          <input type="number" value={seed} onChange={(e) => setSeed(e.target.value)} />
-        </label>
-        <label className="field">
-          Backend
-          <select value={backend} onChange={(e) => setBackend(e.target.value as typeof backend)} title="best available: CUDA (if it really sees a GPU), then WebGPU on a real GPU, native CPU, wasm, cpu">
-            <option value="">best available</option>
-            <option value="tensorflow">tensorflow (tfjs-node / CUDA)</option>
-            <option value="webgpu">webgpu (any GPU: Vulkan, Metal, D3D12)</option>
-            <option value="wasm">wasm (SIMD)</option>
-            <option value="cpu">cpu (slow)</option>
-          </select>
-        </label>
-        <label className="field" title="SwiftShader, lavapipe or WARP emulate a GPU on the CPU and train far slower than wasm: refused unless allowed here">
-          Software GPU
-          <span className="check">
-            <input type="checkbox" data-testid="train-software-gpu" checked={softwareGpu} disabled={backend !== 'webgpu'} onChange={(e) => setSoftwareGpu(e.target.checked)} />
-            allow (slow)
-          </span>
-        </label>
-        <label className="field">
-          Training wells
-          <select value={compounds} onChange={(e) => setCompounds(e.target.value as typeof compounds)} title="Wells of inactive compounds and ineffective doses look like DMSO and teach noise">
-            <option value="active-wells">active compounds, active wells</option>
-            <option value="active">active compounds, all doses</option>
-            <option value="all">every treated well</option>
-          </select>
-        </label>
-        <label className="field wide">
-          Fine-tune from
-          <select value={initFrom} onChange={(e) => setInitFrom(e.target.value)} data-testid="train-init">
-            <option value="">fresh weights</option>
-            {models
-              .filter((m) => m.checkpoint)
-              .map((m) => (
-                <option key={m.name} value={m.name}>
-                  {m.name} (step {m.step})
-                </option>
-              ))}
-          </select>
-        </label>
-      </div>
+      <TrainFields s={s} models={models} />
       <div className="row-actions">
         <button type="button" className="btn primary" data-testid="start-train" disabled={busy} onClick={() => void start(false)}>
           Start training

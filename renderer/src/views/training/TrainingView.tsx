@@ -1,9 +1,8 @@
 // Train MICON (and the baselines) on this screen: choose data and settings, start / cancel / resume,
 // watch every loss term live, then embed and compare MICON with the baselines on held-out compounds.
 import { useEffect, useState } from 'react';
-import type { FeatureSetChoice, ModelInfo, SplitInfo } from '../../../../main/core/api/contract';
 import { getApi } from '../../api';
-import { errorMessage } from '../../errors';
+import { useAction, useAsync } from '../../hooks/use-request';
 import { useJobs } from '../../jobs';
 import { useNav } from '../../nav';
 import { EvalTable } from './EvalTable';
@@ -17,30 +16,16 @@ export function TrainingView() {
   const api = getApi();
   const { revision } = useNav();
   const jobs = useJobs();
-  const [models, setModels] = useState<ModelInfo[] | null>(null);
-  const [split, setSplit] = useState<SplitInfo | null>(null);
-  const [sets, setSets] = useState<FeatureSetChoice[]>([]);
-  const [runs, setRuns] = useState<{ name: string; step: number }[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const refresh = () => setTick((t) => t + 1);
-
-  useEffect(() => {
-    let live = true;
-    Promise.all([api.invoke('models.list', {}), api.invoke('split.info', {}), api.invoke('featureSets.list', {}), api.invoke('train.runs', {})]).then(
-      ([m, s, f, r]) => {
-        if (!live) return;
-        setModels(m);
-        setSplit(s);
-        setSets(f);
-        setRuns(r);
-      },
-      (e) => live && setError(errorMessage(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, revision, tick]);
+  const loaded = useAsync(
+    () => Promise.all([api.invoke('models.list', {}), api.invoke('split.info', {}), api.invoke('featureSets.list', {}), api.invoke('train.runs', {})]),
+    [api, revision, tick],
+  );
+  const [models, split, sets, runs] = loaded.data ?? [null, null, [], []];
+  // Starting a job (here or in the form) and loading share one message line.
+  const action = useAction();
+  const error = action.error ?? loaded.error;
 
   const trainJob = jobs.find((j) => j.kind === 'train') ?? null;
   // A cancelled or failed run leaves checkpoints but no model: refresh what Resume can offer.
@@ -49,17 +34,13 @@ export function TrainingView() {
     if (trainState.endsWith(':cancelled') || trainState.endsWith(':failed')) refresh();
   }, [trainState]);
   const running = jobs.find((j) => j.state === 'running') ?? null;
-  const start = (kind: 'embed' | 'eval') =>
-    api.invoke('jobs.start', { kind }).then(
-      () => setError(null),
-      (e) => setError(errorMessage(e)),
-    );
+  const start = (kind: 'embed' | 'eval') => action.run(() => api.invoke('jobs.start', { kind }));
 
   return (
     <div className="training-view" data-testid="training-view">
       <div className="training-left">
         <SplitPanel split={split} disabled={running?.kind === 'train'} onChanged={refresh} />
-        <TrainForm models={models ?? []} runs={runs} sets={sets} busy={running !== null} onError={setError} />
+        <TrainForm models={models ?? []} runs={runs} sets={sets} busy={running !== null} act={action.run} />
         {error && (
           <div className="error-inline" role="alert" data-testid="training-error">
             {error}
