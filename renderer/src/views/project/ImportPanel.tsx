@@ -1,6 +1,5 @@
 import { useEffect, useState, type DragEvent } from 'react';
-import type { IngestPreview, PlateSummary } from '../../../../main/core/api/contract';
-import type { IngestSummary } from '../../../../main/core/ingest/ingest';
+import { Channel, type IngestPreview, type PlateSummary } from '../../../../main/core/api/contract';
 import { getApi } from '../../api';
 import { ProgressBar } from '../../components/ProgressBar';
 import { errorMessage } from '../../errors';
@@ -9,8 +8,7 @@ import { useNav } from '../../nav';
 import { ProblemList } from './ProblemList';
 import type { Chooser } from './ProjectView';
 
-const CHANNELS = ['DNA', 'ER', 'RNA', 'AGP', 'Mito'] as const;
-type Channel = (typeof CHANNELS)[number];
+const CHANNELS = Channel.options;
 
 interface Choice {
   folder: string;
@@ -20,8 +18,6 @@ interface Choice {
   batch?: string;
   channels?: Record<string, Channel>;
 }
-
-type IngestResult = IngestSummary;
 
 export function ImportPanel({ plates, startDir, choose }: { plates: PlateSummary[] | null; startDir: string | null; choose(c: Chooser): void }) {
   const api = getApi();
@@ -82,7 +78,7 @@ export function ImportPanel({ plates, startDir, choose }: { plates: PlateSummary
   };
 
   const running = job?.state === 'running';
-  const result = job && job.state === 'done' ? (job.result as IngestResult | null) : null;
+  const result = job && job.state === 'done' ? job.result : null;
   const existing = new Set((plates ?? []).map((p) => p.name));
 
   return (

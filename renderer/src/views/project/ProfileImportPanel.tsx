@@ -3,7 +3,6 @@
 // --create-plates` does. Choose → preview of the columns recognised and problems by line → import job.
 import { useEffect, useState } from 'react';
 import type { ProfilePreview } from '../../../../main/core/api/contract';
-import type { ImportProfilesSummary } from '../../../../main/core/embeddings/import-profiles';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 import { useLatestJob } from '../../jobs';
@@ -57,7 +56,7 @@ export function ProfileImportPanel({ choose }: { choose(c: Chooser): void }) {
   };
 
   const running = job?.state === 'running';
-  const result = job && job.state === 'done' ? (job.result as ImportProfilesSummary | null) : null;
+  const result = job && job.state === 'done' ? job.result : null;
   const blocking = preview?.problems.some((p) => p.severity === 'error') ?? false;
 
   return (

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { FeatureSetChoice, ModelInfo, SplitInfo } from '../../../../main/core/api/contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
-import { useJobs } from '../../jobs';
+import { latestJob, useJobs } from '../../jobs';
 import { useNav } from '../../nav';
 import { EvalTable } from './EvalTable';
 import { LiveRun } from './LiveRun';
@@ -42,7 +42,7 @@ export function TrainingView() {
     };
   }, [api, revision, tick]);
 
-  const trainJob = jobs.find((j) => j.kind === 'train') ?? null;
+  const trainJob = latestJob(jobs, 'train');
   // A cancelled or failed run leaves checkpoints but no model: refresh what Resume can offer.
   const trainState = trainJob ? `${trainJob.jobId}:${trainJob.state}` : '';
   useEffect(() => {
