@@ -14,10 +14,11 @@ import { runServe } from './cli/serve.js';
 import { runTrain } from './cli/train.js';
 import { runTune } from './cli/tune.js';
 import { runSplit } from './cli/split.js';
+import { ExecutionProvider, ModelKind } from './core/ml/kinds.js';
 
 // Inference options of `embed` and `backbone` (ml/onnx-embed.ts): one provider instead of the fastest that loads.
 const executionProviderOption = () =>
-  new Option('--execution-provider <name>', 'run ONNX Runtime on this execution provider only (default: the first that loads of cuda, dml/coreml, webgpu, cpu)').choices(['cuda', 'dml', 'coreml', 'webgpu', 'cpu']);
+  new Option('--execution-provider <name>', 'run ONNX Runtime on this execution provider only (default: the first that loads of cuda, dml/coreml, webgpu, cpu)').choices(ExecutionProvider.options);
 const ALLOW_SOFTWARE_GPU = 'let the webgpu execution provider run on a software adapter (SwiftShader, lavapipe, WARP): far slower than cpu, for tests';
 
 const program = new Command('micon')
@@ -149,7 +150,7 @@ program
   .command('tune')
   .description('choose a training setting on validation folds of the training compounds (nested: held-out compounds are never used)')
   .requiredOption('--db <file>', 'project file (.micon), with a split; it is not modified')
-  .addOption(new Option('--model <kind>', 'objective').choices(['micon', 'image_only', 'clip']).default('micon'))
+  .addOption(new Option('--model <kind>', 'objective').choices(ModelKind.options).default('micon'))
   .option('--temperatures <list>', 'SupCon temperatures to compare, e.g. 0.1,1')
   .option('--forms <list>', 'counterfactual forms to compare: ours,reference')
   .option('--folds <k>', 'validation folds over the training compounds', '3')

@@ -3,6 +3,7 @@
 // not import anything else at runtime (electron.vite.config.ts fails the build if it does).
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { GRANT_CHANNEL } from '../main/app/channels.js';
+import type { MiconApi } from '../main/core/api/contract.js';
 import { createIpcApi } from './api.js';
 
 // pathForFile lets a dropped plate folder be imported: the page itself never learns paths otherwise.
@@ -14,4 +15,5 @@ function pathForFile(file: File): string | null {
   return p;
 }
 
-contextBridge.exposeInMainWorld('micon', { ...createIpcApi(ipcRenderer), pathForFile });
+// `satisfies`: what the page gets is checked against the contract's MiconApi, pathForFile included.
+contextBridge.exposeInMainWorld('micon', { ...createIpcApi(ipcRenderer), pathForFile } satisfies MiconApi);

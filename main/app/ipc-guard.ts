@@ -2,9 +2,8 @@
 // are unit-tested: is the sender our own page, is the request known and well-formed, and what goes
 // back to the page when a handler fails. main/app/ipc.ts only wires these to ipcMain.
 import { isAbsolute } from 'node:path';
-import { ZodError } from 'zod';
-import { events, isRequestName, parseRequest, type EventName, type EventPayload, type Handlers, type RequestName } from '../core/api/contract.js';
-import { InputError } from '../core/types.js';
+import { events, type EventName, type EventPayload, type Handlers } from '../core/api/contract.js';
+import { dispatch, faultLine } from '../core/api/dispatch.js';
 import { APP_ORIGIN, type EventMessage, type InvokeResult } from './channels.js';
 
 /**
@@ -60,18 +59,12 @@ export function grantDropped(files: { grant(p: string): void }, sender: SenderIn
   return null;
 }
 
-/** "plateId: expected number, received string" per bad field, so the caller knows what to fix. */
-export function describeZodError(name: string, e: ZodError): string {
-  const parts = e.issues.map((i) => `${i.path.length ? i.path.join('.') : '(request)'}: ${i.message}`);
-  return `invalid request for ${name}: ${parts.join('; ')}`;
-}
-
 export type Log = (line: string) => void;
 
 /**
- * Everything ipcMain's 'micon:invoke' handler does: check the sender, the name and the payload, run
- * the handler, and wrap the outcome in the browser-mode envelope. Never throws: Electron would turn
- * a throw into "Error invoking remote method 'micon:invoke': …", which is no message for a user.
+ * Everything ipcMain's 'micon:invoke' handler does: check the sender, then dispatch (validate, run,
+ * classify the failure) and wrap the outcome in the browser-mode envelope. Never throws: Electron would
+ * turn a throw into "Error invoking remote method 'micon:invoke': …", which is no message for a user.
  */
 export async function runInvoke(
   handlers: Handlers,
@@ -86,20 +79,11 @@ export async function runInvoke(
     log(`micon ipc: refused a request: ${refused}`);
     return { ok: false, error: `refused: ${refused}` };
   }
-  if (typeof name !== 'string' || !isRequestName(name)) {
-    return { ok: false, error: `unknown request "${typeof name === 'string' ? name : typeof name}"` };
-  }
-  try {
-    const request = parseRequest(name, payload);
-    const run = handlers[name as RequestName] as (r: unknown) => unknown;
-    return { ok: true, result: await run(request) };
-  } catch (e) {
-    if (e instanceof ZodError) return { ok: false, error: describeZodError(name, e) };
-    if (e instanceof InputError) return { ok: false, error: e.message };
-    log(`micon ipc: ${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    return { ok: false, error: `${name} failed: ${first}` };
-  }
+  const r = await dispatch(handlers, name, payload);
+  if (r.ok) return r;
+  if (r.kind !== 'failed') return { ok: false, error: r.error };
+  log(faultLine('micon ipc', String(name), r.cause));
+  return { ok: false, error: `${String(name)} failed: ${r.error}` };
 }
 
 /** A pushed event, validated against the contract before it leaves the main process. */

@@ -6,6 +6,7 @@ import { embedBaselines } from '../core/embeddings/baselines.js';
 import { embedHandcrafted } from '../core/embeddings/handcrafted.js';
 import { embedModels } from '../core/embeddings/models.js';
 import { buildAllProfiles, evaluateAll } from '../core/embeddings/profiles.js';
+import { ModelKind } from '../core/ml/kinds.js';
 import { train } from '../core/ml/train.js';
 import { createSplit } from '../core/split/split.js';
 import { formatEval } from './embed-eval.js';
@@ -56,7 +57,7 @@ export async function runDemo(o: { out: string; size: 'small' | 'default'; json?
     log('4/6 hand-crafted features');
     embedHandcrafted(project);
     const trained = [];
-    for (const model of ['micon', 'image_only', 'clip'] as const) {
+    for (const model of ModelKind.options) {
       const r = await train(project, {
         model,
         projectPath: path.resolve(db),

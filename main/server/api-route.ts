@@ -1,7 +1,6 @@
 import type http from 'node:http';
-import { ZodError } from 'zod';
-import { isRequestName, parseRequest, type Handlers, type RequestName } from '../core/api/contract.js';
-import { InputError, ProjectBusyError } from '../core/types.js';
+import { isRequestName, type Handlers } from '../core/api/contract.js';
+import { dispatch, faultLine, type FailureKind } from '../core/api/dispatch.js';
 
 const MAX_BODY = 1 << 20;
 /** Beyond this, a refused body is not drained any further: the connection is dropped. */
@@ -14,12 +13,6 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
-}
-
-/** "plateId: expected number, received string" for each bad field, so the caller knows what to fix. */
-export function describeZodError(name: string, e: ZodError): string {
-  const parts = e.issues.map((i) => `${i.path.length ? i.path.join('.') : '(request)'}: ${i.message}`);
-  return `invalid request for ${name}: ${parts.join('; ')}`;
 }
 
 /**
@@ -52,17 +45,20 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+/** HTTP status per kind of failure that dispatch() reports. */
+const STATUS: Record<FailureKind, number> = { unknown: 404, invalid: 400, busy: 409, input: 400, failed: 500 };
+
 /** Run one API request; resolves to the HTTP status and the JSON envelope to send. */
 export async function handleApi(
   req: http.IncomingMessage,
   name: string,
   handlers: Handlers,
 ): Promise<{ status: number; body: { ok: true; result: unknown } | { ok: false; error: string } }> {
+  let payload: unknown = {};
   try {
     if (req.method !== 'POST') throw new HttpError(405, 'use POST');
     if (!isRequestName(name)) throw new HttpError(404, `unknown request "${name}"`);
     const text = await readBody(req);
-    let payload: unknown = {};
     if (text.trim() !== '') {
       try {
         payload = JSON.parse(text);
@@ -70,17 +66,18 @@ export async function handleApi(
         throw new HttpError(400, 'request body is not valid JSON');
       }
     }
-    const request = parseRequest(name, payload);
-    const run = handlers[name as RequestName] as (r: unknown) => unknown;
-    const result = await run(request);
-    return { status: 200, body: { ok: true, result } };
   } catch (e) {
     if (e instanceof HttpError) return { status: e.status, body: { ok: false, error: e.message } };
-    if (e instanceof ZodError) return { status: 400, body: { ok: false, error: describeZodError(name, e) } };
-    if (e instanceof ProjectBusyError) return { status: 409, body: { ok: false, error: e.message } };
-    if (e instanceof InputError) return { status: 400, body: { ok: false, error: e.message } };
-    // The details stay in the server's log; the page only learns that it failed.
-    process.stderr.write(`micon serve: ${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return { status: 500, body: { ok: false, error: `${name} failed on the server (see the server log)` } };
+    return fault(name, e);
   }
+  const r = await dispatch(handlers, name, payload);
+  if (r.ok) return { status: 200, body: r };
+  if (r.kind === 'failed') return fault(name, r.cause);
+  return { status: STATUS[r.kind], body: { ok: false, error: r.error } };
+}
+
+/** The details stay in the server's log; the page only learns that it failed. */
+function fault(name: string, cause: unknown): { status: number; body: { ok: false; error: string } } {
+  process.stderr.write(`${faultLine('micon serve', name, cause)}\n`);
+  return { status: STATUS.failed, body: { ok: false, error: `${name} failed on the server (see the server log)` } };
 }

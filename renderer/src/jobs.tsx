@@ -1,7 +1,7 @@
 // The jobs of this session as the UI sees them: kept current from job.state / job.progress events,
 // so every view (header, import, training) shows the same truth without polling.
 import { createContext, useContext, useEffect, useRef, useState } from 'react';
-import type { JobInfo, MiconApi } from '@contract';
+import type { JobInfo, JobKind, JobOf, MiconApi } from '@contract';
 
 export const JobsContext = createContext<JobInfo[]>([]);
 
@@ -9,9 +9,14 @@ export function useJobs(): JobInfo[] {
   return useContext(JobsContext);
 }
 
+/** The most recent job of a kind in a list (newest first), or null; typed by its kind (result included). */
+export function latestJob<K extends JobKind>(jobs: JobInfo[], kind: K): JobOf<K> | null {
+  return jobs.find((j): j is JobOf<K> => j.kind === kind) ?? null;
+}
+
 /** The most recent job of a kind (running or not), or null. */
-export function useLatestJob(kind: string): JobInfo | null {
-  return useJobs().find((j) => j.kind === kind) ?? null;
+export function useLatestJob<K extends JobKind>(kind: K): JobOf<K> | null {
+  return latestJob(useJobs(), kind);
 }
 
 function upsert(list: JobInfo[], j: JobInfo): JobInfo[] {

@@ -164,8 +164,8 @@ describe.skipIf(!hasChromium)(`plate list and well grid in Chromium (browser mod
   });
 
   it('receives pushed events over the WebSocket (token and CSP allow it)', async () => {
-    const progress = { jobId: 'e2e', kind: 'ingest', stage: 'decode', done: 3, total: 10 };
-    const job = { jobId: 'e2e', kind: 'ingest', state: 'running' as const, title: 'import /x', params: {}, startedAt: new Date().toISOString(), endedAt: null, progress: null, trainHistory: [], result: null, error: null };
+    const progress = { jobId: 'e2e', kind: 'ingest' as const, stage: 'decode', done: 3, total: 10 };
+    const job = { jobId: 'e2e', kind: 'ingest' as const, state: 'running' as const, title: 'import /x', params: {}, startedAt: new Date().toISOString(), endedAt: null, progress: null, trainHistory: [], result: null, error: null };
     // The page subscribes on load; re-send until its socket is up rather than guessing a delay.
     await expect
       .poll(async () => {

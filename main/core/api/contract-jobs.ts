@@ -1,10 +1,20 @@
 // Long jobs (ingest, train, embed, evaluate) run in the job process; the UI starts, watches and cancels them.
 import { z } from 'zod';
-import { TrainProgress } from '../jobs/protocol.js';
+import { JobKind, TrainProgress } from '../jobs/protocol.js';
+import type { JobResults } from '../jobs/results.js';
+import { Channel } from './contract-project.js';
+import { ExecutionProvider } from '../ml/kinds.js';
+
+export { JobKind };
+// The shapes of job results, owned by the modules that produce them; the renderer reads them from here.
+export type { ImportProfilesSummary } from '../embeddings/import-profiles.js';
+export type { IngestSummary } from '../ingest/ingest.js';
+export type { EvalJobResult, JobResults, TrainJobResult } from '../jobs/results.js';
+export type { EmbedAllResult } from '../jobs/embed.js';
 
 export const JobProgress = z.object({
   jobId: z.string(),
-  kind: z.string(),
+  kind: JobKind,
   stage: z.string(),
   done: z.number(),
   total: z.number(),
@@ -14,13 +24,11 @@ export const JobProgress = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 
-
 export const JobState = z.enum(['running', 'done', 'failed', 'cancelled']);
 
 /** One job as the UI lists it: what was asked, how far it got, and how it ended. */
-export const JobInfo = z.object({
+const JobInfoBase = z.object({
   jobId: z.string(),
-  kind: z.string(),
   state: JobState,
   /** A one-line description ("ingest /data/plate1", "train micon 300 steps"). */
   title: z.string(),
@@ -30,10 +38,21 @@ export const JobInfo = z.object({
   progress: JobProgress.nullable(),
   /** Training: every reported step, so a reopened view redraws the whole curve. */
   trainHistory: z.array(TrainProgress),
-  result: z.unknown().nullable(),
   error: z.string().nullable(),
 });
+
+/**
+ * A job of one kind, with that kind's result once done (null before, and when it failed). The result is
+ * typed, not re-validated: it comes from our own job process, and its shape is owned by the module that
+ * produces it (jobs/results.ts), which a second zod copy here would only drift from.
+ */
+const jobInfoOf = <K extends JobKind>(kind: K) => JobInfoBase.extend({ kind: z.literal(kind), result: z.custom<JobResults[K]>().nullable() });
+
+/** Every job, keyed by kind: `if (job.kind === 'ingest') job.result` is an IngestSummary | null. */
+export const JobInfo = z.discriminatedUnion('kind', [jobInfoOf('ingest'), jobInfoOf('import-profiles'), jobInfoOf('train'), jobInfoOf('embed'), jobInfoOf('eval')]);
 export type JobInfo = z.infer<typeof JobInfo>;
+/** The job of one kind. */
+export type JobOf<K extends JobKind> = Extract<JobInfo, { kind: K }>;
 
 const IngestStart = z
   .object({
@@ -44,7 +63,7 @@ const IngestStart = z
     source: z.string().min(1).max(200).optional(),
     batch: z.string().min(1).max(200).optional(),
     /** Raw channel id → channel, where the user corrected what was detected. */
-    channels: z.record(z.string().min(1).max(100), z.enum(['DNA', 'ER', 'RNA', 'AGP', 'Mito'])).optional(),
+    channels: z.record(z.string().min(1).max(100), Channel).optional(),
     /** Import a platemap that gives a compound id two structures, keeping the first (`ingest --allow-conflicts`). */
     allowConflicts: z.boolean().optional(),
   })
@@ -85,7 +104,7 @@ export const JobStartRequest = z.discriminatedUnion('kind', [
   IngestStart,
   ImportProfilesStart,
   TrainStart,
-  z.object({ kind: z.literal('embed'), executionProvider: z.enum(['cuda', 'dml', 'coreml', 'webgpu', 'cpu']).optional(), allowSoftwareGpu: z.boolean().optional() }).strict(),
+  z.object({ kind: z.literal('embed'), executionProvider: ExecutionProvider.optional(), allowSoftwareGpu: z.boolean().optional() }).strict(),
   z.object({ kind: z.literal('eval'), permutations: z.number().int().min(0).max(10_000).optional() }).strict(),
 ]);
 export type JobStartRequest = z.infer<typeof JobStartRequest>;

@@ -1,5 +1,10 @@
 // The project itself: which file is open, opening/creating another, choosing folders, ingest preview.
 import { z } from 'zod';
+import { CHANNELS } from '../types.js';
+
+/** The five Cell Painting channels (types.ts), as the API accepts them. */
+export const Channel = z.enum(CHANNELS);
+export type Channel = z.infer<typeof Channel>;
 
 export const ProjectInfo = z.object({
   path: z.string(),
@@ -50,7 +55,7 @@ export const IngestPreviewRequest = z
     folder: z.string().min(1),
     platemap: z.string().min(1).optional(),
     plateMeta: z.string().min(1).optional(),
-    channels: z.record(z.string().min(1).max(100), z.enum(['DNA', 'ER', 'RNA', 'AGP', 'Mito'])).optional(),
+    channels: z.record(z.string().min(1).max(100), Channel).optional(),
   })
   .strict();
 

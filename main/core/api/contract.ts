@@ -8,6 +8,7 @@ import { plateRequests } from './contract-plates.js';
 import { projectRequests } from './contract-project.js';
 import { searchRequests } from './contract-search.js';
 import type { z } from 'zod';
+import { joinDistinct } from './join-maps.js';
 
 export * from './contract-compounds.js';
 export * from './contract-jobs.js';
@@ -19,17 +20,9 @@ export type { ChannelName } from '../types.js';
 export type { IngestSummary } from '../ingest/ingest.js';
 export type { ImportProfilesSummary } from '../embeddings/import-profiles.js';
 
-export const requests = {
-  ...projectRequests,
-  ...plateRequests,
-  ...compoundRequests,
-  ...searchRequests,
-  ...jobRequests,
-} as const;
+export const requests = joinDistinct({ projectRequests, plateRequests, compoundRequests, searchRequests, jobRequests });
 
-export const events = {
-  ...jobEvents,
-} as const;
+export const events = joinDistinct({ jobEvents });
 
 export type RequestName = keyof typeof requests;
 export type Req<K extends RequestName> = z.infer<(typeof requests)[K]['request']>;

@@ -10,6 +10,7 @@ import type { JobManager } from '../jobs/manager.js';
 import type { Handlers } from './contract.js';
 import { compoundHandlers } from './handlers-compounds.js';
 import { jobHandlers } from './handlers-jobs.js';
+import { joinDistinct } from './join-maps.js';
 import { plateHandlers } from './handlers-plates.js';
 import { projectHandlers } from './handlers-project.js';
 import { searchHandlers } from './handlers-search.js';
@@ -41,13 +42,14 @@ export function sessionOf(ctx: HandlerContext): ProjectSession {
 export function createHandlers(ctx: HandlerContext): Handlers {
   const session = sessionOf(ctx);
   const files = ctx.files ?? new FileScope([path.dirname(session.path), ...foldersFromEnv()]);
-  return translateWriteErrors(session, ctx.jobs, ctx.busyWaitMs ?? UI_BUSY_WAIT_MS, {
-    ...projectHandlers(session, ctx, files),
-    ...plateHandlers(session),
-    ...compoundHandlers(session),
-    ...searchHandlers(session),
-    ...jobHandlers(session, ctx.jobs ?? null, files),
+  const joined = joinDistinct({
+    projectHandlers: projectHandlers(session, ctx, files),
+    plateHandlers: plateHandlers(session),
+    compoundHandlers: compoundHandlers(session),
+    searchHandlers: searchHandlers(session),
+    jobHandlers: jobHandlers(session, ctx.jobs ?? null, files),
   });
+  return translateWriteErrors(session, ctx.jobs, ctx.busyWaitMs ?? UI_BUSY_WAIT_MS, joined);
 }
 
 /**

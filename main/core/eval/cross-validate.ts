@@ -9,7 +9,7 @@ import { embedBaselines } from '../embeddings/baselines.js';
 import { embedModels } from '../embeddings/models.js';
 import { buildAllProfiles, evaluateAll } from '../embeddings/profiles.js';
 import { throwIfCancelled } from '../util/cancel.js';
-import type { ModelKind } from '../ml/config.js';
+import { ModelKind } from '../ml/kinds.js';
 import { train } from '../ml/train.js';
 import { createSplit } from '../split/split.js';
 import type { GroupReport } from './report.js';
@@ -79,7 +79,7 @@ export async function crossValidate(db: DB, o: CrossValidateOptions): Promise<Cr
   const t0 = performance.now();
   const folds = o.folds ?? 3;
   const seed = o.seed ?? 1;
-  const models = o.models ?? ['micon', 'image_only', 'clip'];
+  const models = o.models ?? [...ModelKind.options];
   const dir = path.join(`${o.projectPath}.d`, 'cross-validation');
   fs.mkdirSync(dir, { recursive: true });
   const perFold: CrossValidationResult['perFold'] = [];

@@ -43,11 +43,19 @@ export interface RunJobOptions {
  * code; it never takes the caller down. Cancel asks nicely, then kills after `graceMs`.
  */
 export function runJob<R = unknown>(kind: JobKind, params: Record<string, unknown>, onProgress?: (p: Progress) => void, graceMs = 5000, options: RunJobOptions = {}): JobHandle<R> {
-  const jobId = crypto.randomUUID();
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = fileURLToPath(new URL(`./child.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+  return forkJob<R>(entry, kind, params, onProgress, graceMs, options);
+}
+
+/**
+ * runJob on a given job-process module (one that calls serveJobs, job-loop.ts): child.ts serves the
+ * registry's kinds; a test serves kinds of its own (tests/helpers/sleep-job.ts) the same way.
+ */
+export function forkJob<R = unknown>(entry: string, kind: string, params: Record<string, unknown>, onProgress?: (p: Progress) => void, graceMs = 5000, options: RunJobOptions = {}): JobHandle<R> {
+  const jobId = crypto.randomUUID();
   const child = fork(entry, [], {
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
+    execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: process.env,
     ...(options.trainerRelay ? { serialization: 'advanced' as const } : {}),

@@ -147,7 +147,8 @@ export class JobManager {
   private finish(e: Entry, state: JobInfo['state'], result: unknown, error: string | null): void {
     this.flush(e);
     e.info.state = state;
-    e.info.result = result;
+    // The job process of this kind produced it (registry.ts is typed by JobResults per kind).
+    e.info.result = result as JobInfo['result'];
     e.info.error = error;
     e.info.endedAt = new Date().toISOString();
     this.emit('job.state', snapshot(e.info));

@@ -8,6 +8,7 @@ import { InputError, type ChannelName } from '../types.js';
 import { embedAll, ensureBaselines } from './embed.js';
 import { chooseRemoteTrainer } from './remote-trainer-ipc.js';
 import type { JobFn, JobKind } from './protocol.js';
+import type { JobResults } from './results.js';
 import { throwIfCancelled } from './protocol.js';
 
 const str = (p: Record<string, unknown>, k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
@@ -53,7 +54,7 @@ function parseParams<T extends z.ZodType>(schema: T, kind: string, p: Record<str
 const finite = (x: number) => (Number.isFinite(x) ? x : 0);
 
 /** Job kinds the job process can run; each opens its own connection to the project. */
-export const jobs: Partial<Record<JobKind, JobFn>> = {
+export const jobs: { [K in JobKind]: JobFn<JobResults[K]> } = {
   ingest: async (p, ctx) => {
     const db = openProject(String(p.db));
     try {
@@ -151,15 +152,5 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
     } finally {
       db.close();
     }
-  },
-  // A job that only reports progress until cancelled: lets tests exercise the protocol without data.
-  sleep: async (p, ctx) => {
-    const total = Number(p.steps ?? 10);
-    for (let i = 1; i <= total; i++) {
-      await new Promise((r) => setTimeout(r, Number(p.ms ?? 20)));
-      throwIfCancelled(ctx.signal);
-      ctx.progress({ stage: 'sleep', done: i, total });
-    }
-    return { slept: total };
   },
 };

@@ -2,6 +2,7 @@
 // knob has a value here, callers override only what they mean to change, and the merged config is
 // what checkpoints record.
 import { DEFAULT_IMAGE_ENCODER, type ImageEncoderSpec } from './encoder-spec.js';
+import type { ModelKind } from './kinds.js';
 
 /** The image side: the per-channel CNN, or a head over precomputed per-site feature vectors. */
 export type ImageEncoderConfig =
@@ -22,7 +23,7 @@ export type ImageEncoderConfig =
       residualRank?: number;
     };
 
-export type ModelKind = 'micon' | 'image_only' | 'clip';
+export type { ModelKind };
 
 export interface MiconConfig {
   model: ModelKind;

@@ -142,7 +142,7 @@ describe('runInvoke', () => {
 
 describe('eventMessage', () => {
   it('validates payloads against the contract', () => {
-    const p = { jobId: 'j1', kind: 'train', stage: 'epoch', done: 1, total: 10 };
+    const p = { jobId: 'j1', kind: 'train' as const, stage: 'epoch', done: 1, total: 10 };
     expect(eventMessage('job.progress', p)).toEqual({ event: 'job.progress', payload: p });
     expect(() => eventMessage('job.progress', { jobId: 'j1' } as never)).toThrow();
   });

@@ -78,7 +78,7 @@ describe('preload API over IPC', () => {
     const api = createIpcApi(ipc);
     const got: unknown[] = [];
     const off = api.on('job.progress', (p) => got.push(p));
-    const p = { jobId: 'j', kind: 'embed', stage: 'sites', done: 3, total: 9 };
+    const p = { jobId: 'j', kind: 'embed' as const, stage: 'sites', done: 3, total: 9 };
     ipc.emit(EVENT_CHANNEL, eventMessage('job.progress', p));
     ipc.emit(EVENT_CHANNEL, { event: 'something.else', payload: 1 });
     ipc.emit(EVENT_CHANNEL, undefined);

@@ -216,7 +216,7 @@ describe('browser-mode server', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
     await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
     const got = new Promise<unknown>((resolve) => ws.once('message', (m) => resolve(JSON.parse(String(m)))));
-    const payload = { jobId: 'j1', kind: 'ingest', stage: 'decode', done: 3, total: 10 };
+    const payload = { jobId: 'j1', kind: 'ingest' as const, stage: 'decode', done: 3, total: 10 };
     server.broadcast('job.progress', payload);
     expect(await got).toEqual({ event: 'job.progress', payload });
     ws.close();

@@ -1,7 +1,6 @@
 // Per-channel display state of the well viewer, and how it turns into tile settings.
-import type { SiteChannel } from '@contract';
+import type { Channel as ChannelName, SiteChannel } from '@contract';
 import { parseHexColor, type ChannelSetting } from '../../../../main/core/images/tile-url';
-import type { ChannelName } from '../../../../main/core/api/contract';
 
 export interface ChannelView {
   name: string;

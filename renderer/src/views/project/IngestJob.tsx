@@ -1,16 +1,13 @@
 // The plate-folder import's job: progress with cancel while it runs, then what was imported.
-import type { JobInfo } from '@contract';
-import type { IngestSummary } from '@contract';
+import type { JobOf } from '@contract';
 import { getApi } from '../../api';
 import { ProgressBar } from '../../components/ProgressBar';
 import { ImportJob, ImportResult } from './ImportJob';
 
-type IngestResult = IngestSummary;
-
-export function IngestJob({ job }: { job: JobInfo }) {
+export function IngestJob({ job }: { job: JobOf<'ingest'> }) {
   const api = getApi();
   const running = job?.state === 'running';
-  const result = job && job.state === 'done' ? (job.result as IngestResult | null) : null;
+  const result = job && job.state === 'done' ? job.result : null;
   return (
     <ImportJob job={job} testId="import-job" attrs={{ 'data-folder': String(job.params.folder ?? '') }} head={running && job.progress && <span className="muted"> · {job.progress.stage}</span>}>
       {running && (

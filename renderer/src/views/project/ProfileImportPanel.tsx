@@ -2,7 +2,6 @@
 // table with SMILES) → plates, wells, compounds and a feature set, as `micon import-profiles
 // --create-plates` does. Choose → preview of the columns recognised and problems by line → import job.
 import { useState } from 'react';
-import type { ImportProfilesSummary } from '@contract';
 import { getApi } from '../../api';
 import { useAction, useAsync } from '../../hooks/use-request';
 import { useLatestJob } from '../../jobs';
@@ -34,7 +33,7 @@ export function ProfileImportPanel({ choose }: { choose(c: Chooser): void }) {
   };
 
   const running = job?.state === 'running';
-  const result = job && job.state === 'done' ? (job.result as ImportProfilesSummary | null) : null;
+  const result = job && job.state === 'done' ? job.result : null;
   const blocking = preview?.problems.some((p) => p.severity === 'error') ?? false;
 
   return (

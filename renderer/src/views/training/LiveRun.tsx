@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { JobInfo } from '@contract';
+import type { JobInfo, JobOf } from '@contract';
 import { getApi } from '../../api';
 import { LossChart, type LossSeries } from '../../components/LossChart';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -14,7 +14,7 @@ function seriesOf(job: JobInfo): LossSeries {
 }
 
 /** The current (or last) training run: progress, every loss term live, throughput and backend. */
-export function LiveRun({ job }: { job: JobInfo | null }) {
+export function LiveRun({ job }: { job: JobOf<'train'> | null }) {
   const data = useMemo(() => (job ? seriesOf(job) : null), [job]);
   if (!job) {
     return (
@@ -26,7 +26,7 @@ export function LiveRun({ job }: { job: JobInfo | null }) {
   }
   const last = job.trainHistory[job.trainHistory.length - 1];
   const p = job.progress;
-  const result = job.result as { steps?: number; loss?: number; checkpoint?: string; backend?: string; seconds?: number } | null;
+  const result = job.result;
   return (
     <section className="card" data-testid="live-run" data-state={job.state}>
       <div className="card-head">

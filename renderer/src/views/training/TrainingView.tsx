@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { getApi } from '../../api';
 import { useAction, useAsync } from '../../hooks/use-request';
-import { useJobs } from '../../jobs';
+import { latestJob, useJobs } from '../../jobs';
 import { useNav } from '../../nav';
 import { EvalTable } from './EvalTable';
 import { LiveRun } from './LiveRun';
@@ -27,7 +27,7 @@ export function TrainingView() {
   const action = useAction();
   const error = action.error ?? loaded.error;
 
-  const trainJob = jobs.find((j) => j.kind === 'train') ?? null;
+  const trainJob = latestJob(jobs, 'train');
   // A cancelled or failed run leaves checkpoints but no model: refresh what Resume can offer.
   const trainState = trainJob ? `${trainJob.jobId}:${trainJob.state}` : '';
   useEffect(() => {

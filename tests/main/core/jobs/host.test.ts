@@ -1,8 +1,10 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openProject } from '../../../../main/core/db/open.js';
-import { JobCancelledError, JobFailed, runJob, type JobHandle } from '../../../../main/core/jobs/host.js';
+import { forkJob, JobCancelledError, JobFailed, runJob, type JobHandle } from '../../../../main/core/jobs/host.js';
 import type { Progress } from '../../../../main/core/jobs/protocol.js';
+import { runSleepJob } from '../../../helpers/sleep-job.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 import { writeImageXpressFixture } from '../../../helpers/vendor-fixtures.js';
 
@@ -11,20 +13,26 @@ const dir = tmpDir('micon-jobs-');
 describe('job processes', () => {
   it('reports typed progress and returns the result', async () => {
     const seen: Progress[] = [];
-    const job = runJob<{ slept: number }>('sleep', { steps: 4, ms: 5 }, (p) => seen.push(p));
+    const job = runSleepJob({ steps: 4, ms: 5 }, (p) => seen.push(p));
     expect(await job.done).toEqual({ slept: 4 });
     expect(seen.map((p) => p.done)).toEqual([1, 2, 3, 4]);
     expect(job.process.pid).not.toBe(process.pid);
   });
 
   it('cancels a running job', async () => {
-    const job: JobHandle = runJob('sleep', { steps: 1000, ms: 10 }, (p) => p.done === 3 && job.cancel());
+    const job: JobHandle = runSleepJob({ steps: 1000, ms: 10 }, (p) => p.done === 3 && job.cancel());
     await expect(job.done).rejects.toBeInstanceOf(JobCancelledError);
   });
 
   it('survives the job process being killed, and says how it ended', async () => {
-    const job: JobHandle = runJob('sleep', { steps: 1000, ms: 10 }, (p) => p.done === 2 && job.process.kill('SIGKILL'));
+    const job: JobHandle = runSleepJob({ steps: 1000, ms: 10 }, (p) => p.done === 2 && job.process.kill('SIGKILL'));
     await expect(job.done).rejects.toThrow(/job process exited \(SIGKILL\) before finishing/);
+  });
+
+  it('answers a kind it does not serve with an input error (sleep is served only by the tests’ job process)', async () => {
+    const child = fileURLToPath(new URL('../../../../main/core/jobs/child.ts', import.meta.url));
+    const job = forkJob(child, 'sleep', { steps: 1 });
+    await expect(job.done).rejects.toMatchObject({ message: 'unknown job kind sleep', input: true });
   });
 
   it('runs an ingest in the job process, with progress, and passes input errors back as such', async () => {

@@ -1,11 +1,12 @@
-// The job manager runs real job processes (the `sleep` job kind exercises the protocol without data).
+// The job manager runs real job processes (the test-only `sleep` kind, tests/helpers/sleep-job.ts, exercises the protocol without data).
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventName, JobInfo, JobProgress } from '../../../../main/core/api/contract.js';
 import { ProjectSession } from '../../../../main/core/project/session.js';
 import { openProject } from '../../../../main/core/db/open.js';
 import { JobManager } from '../../../../main/core/jobs/manager.js';
-import { runJob } from '../../../../main/core/jobs/host.js';
+import type { runJob } from '../../../../main/core/jobs/host.js';
+import { runSleepJob } from '../../../helpers/sleep-job.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 
 const dir = tmpDir('micon-manager-');
@@ -15,7 +16,7 @@ function setup() {
   const session = new ProjectSession(openProject(file), file, {}, true);
   const events: { event: EventName; payload: unknown }[] = [];
   // 'sleep' is not a start request the UI can make; this runner lets the test drive one.
-  const sleepy = ((_kind, params, onProgress) => runJob('sleep', { steps: params.steps ?? 30, ms: params.ms ?? 20 }, onProgress)) as typeof runJob;
+  const sleepy = ((_kind, params, onProgress) => runSleepJob({ steps: params.steps ?? 30, ms: params.ms ?? 20 }, onProgress)) as typeof runJob;
   const m = new JobManager(session, (event, payload) => events.push({ event, payload }), sleepy);
   const finished = () => new Promise<JobInfo>((resolve) => m.onFinished(resolve));
   return { session, m, events, finished };
@@ -66,7 +67,7 @@ describe('job manager', () => {
     const seen: Record<string, unknown>[] = [];
     const capture = new JobManager(session, () => undefined, (kind, params, onProgress) => {
       seen.push({ kind, ...params });
-      return runJob('sleep', { steps: 1, ms: 1 }, onProgress);
+      return runSleepJob({ steps: 1, ms: 1 }, onProgress);
     });
     const ended = new Promise<JobInfo>((resolve) => capture.onFinished(resolve));
     capture.start({ kind: 'ingest', folder: '/data/plate1', source: 'site_A' });
@@ -79,7 +80,7 @@ describe('job manager', () => {
   it('reports a job process that dies as failed, with why', async () => {
     const { session } = setup();
     const dying = ((_k, _p, onProgress) => {
-      const h = runJob('sleep', { steps: 100, ms: 10 }, (p) => {
+      const h = runSleepJob({ steps: 100, ms: 10 }, (p) => {
         onProgress?.(p);
         if (p.done === 2) h.process.kill('SIGKILL');
       });
