@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { FeatureSetChoice, JobStartRequest, ModelInfo } from '../../../../main/core/api/contract';
+import { TRAIN_DEFAULTS, TRAIN_PARAM_DEFAULTS, type FeatureSetChoice, type JobStartRequest, type ModelInfo } from '../../../../main/core/api/contract';
 import { getApi } from '../../api';
 import { errorMessage } from '../../errors';
 
 type TrainRequest = Extract<JobStartRequest, { kind: 'train' }>;
 
-// Mirrors TRAIN_DEFAULTS in main/core/ml/train.ts (blank fields use the engine's own defaults).
-const DEFAULT_STEPS = { features: 1500, cnn: 300 };
+// Blank fields use the engine's own defaults: TRAIN_DEFAULTS (per encoder), shown as placeholders.
 
 const MODELS: { value: TrainRequest['model']; label: string }[] = [
   { value: 'micon', label: 'MICON (images + molecules, counterfactual)' },
@@ -29,14 +28,14 @@ function runName(model: string, encoder: 'features' | 'cnn', featureSource: stri
 }
 
 export function TrainForm({ models, runs, sets, busy, onError }: Props) {
-  const [model, setModel] = useState<TrainRequest['model']>('micon');
-  const [encoder, setEncoder] = useState<'features' | 'cnn'>('features');
+  const [model, setModel] = useState<TrainRequest['model']>(TRAIN_PARAM_DEFAULTS.model);
+  const [encoder, setEncoder] = useState<'features' | 'cnn'>(TRAIN_PARAM_DEFAULTS.encoder);
   const [steps, setSteps] = useState<string>('');
   const [batch, setBatch] = useState<string>('');
-  const [seed, setSeed] = useState<string>('1');
+  const [seed, setSeed] = useState<string>(String(TRAIN_PARAM_DEFAULTS.seed));
   const [backend, setBackend] = useState<'' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'>('');
   const [softwareGpu, setSoftwareGpu] = useState(false);
-  const [compounds, setCompounds] = useState<'active-wells' | 'active' | 'all'>('active-wells');
+  const [compounds, setCompounds] = useState<'active-wells' | 'active' | 'all'>(TRAIN_PARAM_DEFAULTS.compounds);
   const [every, setEvery] = useState<string>('');
   const [initFrom, setInitFrom] = useState('');
   const [featureSource, setFeatureSource] = useState('');
@@ -69,7 +68,7 @@ export function TrainForm({ models, runs, sets, busy, onError }: Props) {
   const name = runName(model, encoder, featureSource);
   const run = runs.find((r) => r.name === name);
   const finished = models.find((m) => m.name.replace(/[^A-Za-z0-9_.+@-]/g, '_') === name && m.status === 'trained');
-  const target = num(steps) ?? DEFAULT_STEPS[encoder];
+  const target = num(steps) ?? TRAIN_DEFAULTS[encoder].steps;
   const canResume = !!run && !(finished && finished.step >= run.step && target <= run.step);
   const featureSets = sets.filter((s) => s.kind === 'handcrafted' || s.kind === 'backbone' || s.kind === 'imported');
   // A profiles-only project has no hand-crafted features (no images): offer its imported sets only.
@@ -115,15 +114,15 @@ export function TrainForm({ models, runs, sets, busy, onError }: Props) {
         </label>
         <label className="field">
           Steps
-          <input type="number" min={1} value={steps} placeholder={String(DEFAULT_STEPS[encoder])} onChange={(e) => setSteps(e.target.value)} data-testid="train-steps" />
+          <input type="number" min={1} value={steps} placeholder={String(TRAIN_DEFAULTS[encoder].steps)} onChange={(e) => setSteps(e.target.value)} data-testid="train-steps" />
         </label>
         <label className="field">
           Compounds per batch
-          <input type="number" min={2} value={batch} placeholder={encoder === 'cnn' ? '12' : '24'} onChange={(e) => setBatch(e.target.value)} />
+          <input type="number" min={2} value={batch} placeholder={String(TRAIN_DEFAULTS[encoder].batchCompounds)} onChange={(e) => setBatch(e.target.value)} />
         </label>
         <label className="field">
           Checkpoint every
-          <input type="number" min={1} value={every} placeholder={encoder === 'cnn' ? '50' : '250'} onChange={(e) => setEvery(e.target.value)} data-testid="train-every" />
+          <input type="number" min={1} value={every} placeholder={String(TRAIN_DEFAULTS[encoder].checkpointEvery)} onChange={(e) => setEvery(e.target.value)} data-testid="train-every" />
         </label>
         <label className="field">
           Seed
