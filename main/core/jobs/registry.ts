@@ -122,7 +122,7 @@ export const jobs: Partial<Record<JobKind, JobFn>> = {
       if (!featureSets(db).length) throw new InputError(`${p.db}: nothing to evaluate yet; embed first`);
       ctx.progress({ stage: 'evaluate', done: 0, total: 1 });
       await ensureBaselines(db);
-      const { evaluateAll } = await import('../embeddings/profiles.js');
+      const { evaluateAll } = await import('../eval/evaluate-all.js');
       const r = evaluateAll(db, { permutations: p.permutations });
       ctx.progress({ stage: 'evaluate', done: 1, total: 1 });
       return { split: r.split, featureSets: Object.keys(r.featureSets) };
