@@ -11,7 +11,7 @@ import { runExport, runImportProfiles } from './cli/profiles.js';
 import { fail } from './cli/output.js';
 import { runQueryCli } from './cli/query.js';
 import { runServe } from './cli/serve.js';
-import { runTrain } from './cli/train.js';
+import { defineTrainCommand } from './cli/train.js';
 import { runTune } from './cli/tune.js';
 import { runSplit } from './cli/split.js';
 import { ExecutionProvider, ModelKind } from './core/ml/kinds.js';
@@ -66,32 +66,8 @@ program
     await runIngest(folder, o);
   });
 
-program
-  .command('train')
-  .description('train MICON (or a baseline) on the project; checkpoints make it resumable')
-  .requiredOption('--db <file>', 'project file (.micon)')
-  .addOption(new Option('--model <kind>', 'objective').choices(['micon', 'image_only', 'clip']).default('micon'))
-  .addOption(new Option('--encoder <kind>', 'image side: a head over hand-crafted features, or a per-channel CNN on the images').choices(['features', 'cnn']).default('features'))
-  .option('--steps <n>', 'optimizer steps (default sized for the encoder and backend)')
-  .option('--batch <n>', 'compounds per batch')
-  .option('--seed <n>', 'random seed', '1')
-  .addOption(
-    new Option('--backend <name>', 'tfjs backend: tensorflow = automatic (CUDA → WebGPU GPU → native CPU → wasm → cpu); webgpu forces a GPU (error if none); wasm, cpu').choices(['tensorflow', 'webgpu', 'wasm', 'cpu']),
-  )
-  .option('--allow-software-gpu', 'let webgpu run on a software adapter (SwiftShader, lavapipe, WARP): for tests; far slower than wasm')
-  .option('--resume', 'continue from the last checkpoint of this model')
-  .option('--checkpoint-every <n>', 'write a checkpoint every N steps (default sized for the encoder)')
-  .addOption(new Option('--compounds <which>', 'treated wells PaCLR sees: active-wells (wells of active compounds outside the DMSO spread), active (every well of active compounds), all').choices(['active-wells', 'active', 'all']).default('active-wells'))
-  .option('--features <set>', 'feature set the feature head trains on: site-level (backbone:NAME from micon backbone) or imported well-level profiles (import-profiles); default: handcrafted')
-  .option('--residual-rank <r>', 'residual feature head: input + a rank-r learned correction (output as wide as the input) instead of the 64-d head')
-  .option('--init-from <model|dir|file>', 'fine-tune: start a new run from this model\'s (or checkpoint folder/file\'s) parameters wherever names and shapes match')
-  .option('--name <name>', 'store the model under this name (to compare configurations side by side; default: the kind)')
-  .option('--temperature <t>', 'SupCon temperature (default 0.1; the reference uses 1.0)')
-  .addOption(new Option('--cf-gradient <how>', "counterfactual term: 'detach' the image embeddings (reference) or train the encoder 'through' it (default)").choices(['detach', 'through']))
-  .addOption(new Option('--cf-contrast <how>', "counterfactual term: one 'joint' SupCon over real and predicted (reference) or 'cross'-set (default)").choices(['joint', 'cross']))
-  .option('--reference-loss', 'the reference implementation\'s loss: temperature 1.0, detach, joint (flags above override)')
-  .option('--json', 'print one JSON object')
-  .action((o) => runTrain(o));
+// Its options are ml/train-params.ts's TrainParams, one flag per field (cli/train.ts).
+defineTrainCommand(program.command('train'));
 
 program
   .command('backbone')

@@ -1,6 +1,6 @@
 import { describeNormalization, type Normalization } from '../core/embeddings/normalization.js';
 import { isBaselineName } from '../core/embeddings/baselines.js';
-import { evaluateAll, type EvalResult } from '../core/embeddings/profiles.js';
+import { evaluateAll, type EvalResult } from '../core/eval/evaluate-all.js';
 import type { ReplicateKey } from '../core/eval/labels.js';
 import type { Ci95 } from '../core/eval/report.js';
 import { featureSets } from '../core/feature-sets/store.js';

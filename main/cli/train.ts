@@ -1,63 +1,72 @@
 import path from 'node:path';
-import type { BackendPreference } from '../core/ml/backend.js';
-import { REFERENCE_LOSS, type MiconConfig, type ModelKind } from '../core/ml/config.js';
-import { train, type EncoderKind } from '../core/ml/train.js';
+import { Option, type Command } from 'commander';
+import { z } from 'zod';
+import { describeConfig } from '../core/ml/config.js';
+import { train } from '../core/ml/train.js';
+import { TRAIN_PARAM_DEFAULTS, TrainParams } from '../core/ml/train-params.js';
 import { InputError } from '../core/types.js';
 import { abortOnSigint, emit } from './output.js';
 import { openCliProject } from './project.js';
 
+/** What commander hands over: every TrainParams option under its flag's attribute name, as typed. */
 export interface TrainCliOptions {
   db: string;
-  model: ModelKind;
-  encoder: EncoderKind;
-  steps?: string;
-  batch?: string;
-  seed: string;
-  backend?: BackendPreference;
-  allowSoftwareGpu?: boolean;
-  resume?: boolean;
-  checkpointEvery?: string;
-  compounds?: 'all' | 'active' | 'active-wells';
-  /** --features: the site-level feature set the feature head trains on. */
-  features?: string;
-  /** --init-from: fine-tune from this model / checkpoint folder / checkpoint file. */
-  initFrom?: string;
-  name?: string;
-  temperature?: string;
-  cfGradient?: 'detach' | 'through';
-  cfContrast?: 'joint' | 'cross';
-  referenceLoss?: boolean;
-  /** --residual-rank: input + low-rank correction instead of the 64-d head. */
-  residualRank?: string;
   json?: boolean;
+  [flag: string]: unknown;
 }
 
-/** The loss overrides the flags ask for (the reference preset first, explicit flags over it). */
-function lossOverrides(o: TrainCliOptions): Partial<MiconConfig['loss']> | undefined {
-  const loss: Partial<MiconConfig['loss']> = o.referenceLoss ? { ...REFERENCE_LOSS } : {};
-  if (o.temperature !== undefined) {
-    const t = Number(o.temperature);
-    if (!(Number.isFinite(t) && t > 0)) throw new InputError(`--temperature must be a positive number, not ${JSON.stringify(o.temperature)}`);
-    loss.temperature = t;
+type Field = (typeof TrainParams.shape)[keyof typeof TrainParams.shape];
+
+/** The options of `micon train`, one per TrainParams field (its flag and help come from the schema). */
+export function trainOptions(): { key: keyof TrainParams; option: Option }[] {
+  return Object.entries(TrainParams.shape).map(([key, field]: [string, Field]) => {
+    const meta = field.meta() as { flag: string; description: string };
+    const option = new Option(meta.flag, meta.description);
+    const inner = field.unwrap();
+    if (inner instanceof z.ZodEnum) option.choices(inner.options as string[]);
+    const d = (TRAIN_PARAM_DEFAULTS as Record<string, unknown>)[key];
+    if (d !== undefined && typeof d !== 'boolean') option.default(String(d));
+    return { key: key as keyof TrainParams, option };
+  });
+}
+
+/** `micon train` on `cmd` (main/cli.ts gives it `program.command('train')`; tests a bare Command). */
+export function defineTrainCommand(cmd: Command, action: (o: TrainCliOptions) => Promise<void> | void = runTrain): Command {
+  cmd.description('train MICON (or a baseline) on the project; checkpoints make it resumable').requiredOption('--db <file>', 'project file (.micon)');
+  for (const { option } of trainOptions()) cmd.addOption(option);
+  return cmd.option('--json', 'print one JSON object').action((o: TrainCliOptions) => action(o));
+}
+
+/** What a number flag must be, in words, from its schema ("a positive integer (at most 1000000)"). */
+function expected(n: z.ZodNumber): string {
+  // An integer schema's bounds default to the safe-integer range: no bound worth saying.
+  const min = n.minValue !== null && n.minValue > Number.MIN_SAFE_INTEGER ? n.minValue : null;
+  const max = n.maxValue !== null && n.maxValue < Number.MAX_SAFE_INTEGER ? n.maxValue : null;
+  const what = !n.isInt ? 'a positive number' : min === 1 ? 'a positive integer' : min !== null ? `an integer ≥ ${min}` : 'an integer';
+  return max !== null ? `${what} (at most ${max})` : what;
+}
+
+/** The flags as TrainParams: numbers parsed, every value checked by the schema, errors naming the flag. */
+export function trainParamsFromCli(o: TrainCliOptions): TrainParams {
+  const params: Record<string, unknown> = {};
+  for (const { key, option } of trainOptions()) {
+    const raw = o[option.attributeName()];
+    if (raw === undefined) continue;
+    const field = TrainParams.shape[key];
+    const inner = field.unwrap();
+    const value = inner instanceof z.ZodNumber ? Number(raw) : inner instanceof z.ZodBoolean ? raw === true : raw;
+    const r = field.safeParse(value);
+    if (!r.success) {
+      const why = inner instanceof z.ZodNumber ? `must be ${expected(inner)}, not ${JSON.stringify(raw)}` : r.error.issues.map((i) => i.message).join('; ');
+      throw new InputError(`${option.long} ${why}`);
+    }
+    params[key] = r.data;
   }
-  if (o.cfGradient) loss.counterfactualStopGradient = o.cfGradient === 'detach';
-  if (o.cfContrast) loss.counterfactualContrast = o.cfContrast;
-  return Object.keys(loss).length ? loss : undefined;
-}
-
-function integer(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InputError(`${flag} must be an integer, not ${JSON.stringify(v)}`);
-  return n;
-}
-
-function positiveInt(v: string, flag: string): number {
-  const n = integer(v, flag);
-  if (n < 1) throw new InputError(`${flag} must be a positive integer, not ${JSON.stringify(v)}`);
-  return n;
+  return TrainParams.parse(params);
 }
 
 export async function runTrain(o: TrainCliOptions): Promise<void> {
+  const params = trainParamsFromCli(o);
   const db = openCliProject(o.db);
   const tty = !o.json && process.stderr.isTTY;
   const ctrlC = abortOnSigint();
@@ -65,21 +74,8 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
     let lastLine = 0;
     let saidDevice = false;
     const r = await train(db, {
-      model: o.model,
-      encoder: o.encoder,
-      steps: o.steps ? positiveInt(o.steps, '--steps') : undefined,
-      batchCompounds: o.batch ? positiveInt(o.batch, '--batch') : undefined,
-      seed: integer(o.seed, '--seed'),
-      backend: o.backend,
-      allowSoftwareGpu: !!o.allowSoftwareGpu,
-      resume: !!o.resume,
-      checkpointEvery: o.checkpointEvery ? positiveInt(o.checkpointEvery, '--checkpoint-every') : undefined,
-      compounds: o.compounds,
-      featureSource: o.features,
-      initFrom: o.initFrom,
-      name: o.name,
-      config: ((loss) => (loss ? { loss } : undefined))(lossOverrides(o)),
-      residualRank: o.residualRank ? positiveInt(o.residualRank, '--residual-rank') : undefined,
+      ...params,
+      model: params.model ?? TRAIN_PARAM_DEFAULTS.model,
       projectPath: path.resolve(o.db),
       signal: ctrlC.signal,
       onProgress: o.json
@@ -113,6 +109,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
         ...(r.initFrom
           ? [`initialised from ${r.initFrom.source} (${r.initFrom.model}, step ${r.initFrom.step}): ${r.initFrom.loaded.length} parameters loaded (${r.initFrom.loaded.join(', ')}); ${r.initFrom.fresh.length} fresh${r.initFrom.fresh.length ? ` (${r.initFrom.fresh.join(', ')})` : ''}`]
           : []),
+        `config: ${describeConfig(r.config)}`,
         `checkpoint: ${r.checkpoint}`,
       ].join('\n'),
     );

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { TRAIN_DEFAULTS } from '../../main/core/ml/train.js';
+import { TRAIN_DEFAULTS } from '../../main/core/ml/train-params.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import { gpuBenchSettings, JOB_BATCH_COMPOUNDS } from './gpu.bench.js';
 

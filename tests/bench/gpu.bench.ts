@@ -22,7 +22,7 @@ import { describeAdapter, findWebGpuAdapter } from '../../main/core/system/webgp
 import type { BenchOptions } from './args.js';
 
 /**
- * Compounds per step: the training job's defaults (TRAIN_DEFAULTS in ml/train.ts; a test holds them
+ * Compounds per step: the training job's defaults (TRAIN_DEFAULTS in ml/train-params.ts; a test holds them
  * equal). Not imported from there: train.ts pulls the database and image code into the bundled bench.
  */
 export const JOB_BATCH_COMPOUNDS = { cnn: 12, features: 24 } as const;

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_IMAGE_ENCODER } from '../../main/core/ml/encoder-spec.js';
 import { TrainerRequest } from '../../main/core/ml/trainer-protocol.js';
-import { TRAIN_DEFAULTS } from '../../main/core/ml/train.js';
+import { TRAIN_DEFAULTS } from '../../main/core/ml/train-params.js';
 
 function batchRequest(): TrainerRequest {
   const n = 2 * TRAIN_DEFAULTS.cnn.batchCompounds;

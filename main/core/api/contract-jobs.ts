@@ -11,6 +11,9 @@ export type { ImportProfilesSummary } from '../embeddings/import-profiles.js';
 export type { IngestSummary } from '../ingest/ingest.js';
 export type { EvalJobResult, JobResults, TrainJobResult } from '../jobs/results.js';
 export type { EmbedAllResult } from '../jobs/embed.js';
+import { ModelKind, TrainParams } from '../ml/train-params.js';
+
+export { BackendPreference, CompoundSelection, EncoderKind, ModelKind, TRAIN_DEFAULTS, TRAIN_PARAM_DEFAULTS, TrainParams } from '../ml/train-params.js';
 
 export const JobProgress = z.object({
   jobId: z.string(),
@@ -69,24 +72,8 @@ const IngestStart = z
   })
   .strict();
 
-const TrainStart = z
-  .object({
-    kind: z.literal('train'),
-    model: z.enum(['micon', 'image_only', 'clip']),
-    encoder: z.enum(['features', 'cnn']).optional(),
-    steps: z.number().int().min(1).max(1_000_000).optional(),
-    batchCompounds: z.number().int().min(2).max(4096).optional(),
-    seed: z.number().int().optional(),
-    backend: z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']).optional(),
-    /** Let webgpu use a software adapter (SwiftShader, lavapipe): far slower than wasm. */
-    allowSoftwareGpu: z.boolean().optional(),
-    resume: z.boolean().optional(),
-    checkpointEvery: z.number().int().min(1).optional(),
-    initFrom: z.string().min(1).max(4096).optional(),
-    featureSource: z.string().min(1).max(200).optional(),
-    compounds: z.enum(['active-wells', 'active', 'all']).optional(),
-  })
-  .strict();
+/** The run's options are ml/train-params.ts's, once; the API asks for the model explicitly. */
+const TrainStart = TrainParams.extend({ kind: z.literal('train'), model: ModelKind });
 
 /** `import-profiles --create-plates` as a job: a profile table (and optional compounds table) into the open project. */
 const ImportProfilesStart = z

@@ -1,6 +1,6 @@
 import type { DB } from '../db/open.js';
 import { isBaselineName } from '../embeddings/baselines.js';
-import type { EvalResult } from '../embeddings/profiles.js';
+import type { EvalResult } from '../eval/evaluate-all.js';
 import type { JobManager } from '../jobs/manager.js';
 import { listCheckpointRuns } from '../ml/checkpoint.js';
 import { createSplit } from '../split/split.js';

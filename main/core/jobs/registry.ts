@@ -10,28 +10,17 @@ import { chooseRemoteTrainer } from './remote-trainer-ipc.js';
 import type { JobFn, JobKind } from './protocol.js';
 import type { JobResults } from './results.js';
 import { throwIfCancelled } from './protocol.js';
+import { EncoderKind, ModelKind, TRAIN_PARAM_DEFAULTS, TrainParams } from '../ml/train-params.js';
 
 const str = (p: Record<string, unknown>, k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
 
-/** What a `train` job accepts (the CLI's `train` options, typed). */
+/** What a `train` job accepts: the run's options (ml/train-params.ts), the project, and where checkpoints go. */
 export const TrainJobParams = z.object({
+  ...TrainParams.shape,
   db: z.string().min(1),
-  model: z.enum(['micon', 'image_only', 'clip']).default('micon'),
-  encoder: z.enum(['features', 'cnn']).default('features'),
-  steps: z.number().int().positive().optional(),
-  batchCompounds: z.number().int().positive().optional(),
-  seed: z.number().int().optional(),
-  backend: z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']).optional(),
-  /** Accept a software (fallback) WebGPU adapter (`--allow-software-gpu`). */
-  allowSoftwareGpu: z.boolean().optional(),
-  resume: z.boolean().optional(),
-  checkpointEvery: z.number().int().positive().optional(),
+  model: ModelKind.default(TRAIN_PARAM_DEFAULTS.model),
+  encoder: EncoderKind.default(TRAIN_PARAM_DEFAULTS.encoder),
   checkpointDir: z.string().optional(),
-  /** Fine-tune: a model name, checkpoint folder or file to start from. */
-  initFrom: z.string().min(1).optional(),
-  /** Site-level feature set the feature head trains on (default handcrafted; e.g. an imported backbone). */
-  featureSource: z.string().min(1).optional(),
-  compounds: z.enum(['active-wells', 'active', 'all']).optional(),
 });
 export type TrainJobParams = z.input<typeof TrainJobParams>;
 
@@ -100,22 +89,11 @@ export const jobs: { [K in JobKind]: JobFn<JobResults[K]> } = {
       const { train } = await import('../ml/train.js');
       // In the Electron app the parent relays to its compute window (Chromium's WebGPU).
       const remote = ctx.remoteTrainer ? await chooseRemoteTrainer(ctx.remoteTrainer, p.backend, p.allowSoftwareGpu ?? false) : {};
+      const { db: file, ...params } = p;
       const result = await train(db, {
+        ...params,
         trainer: remote.trainer,
-        model: p.model,
-        encoder: p.encoder,
-        steps: p.steps,
-        batchCompounds: p.batchCompounds,
-        seed: p.seed,
-        backend: p.backend,
-        allowSoftwareGpu: p.allowSoftwareGpu,
-        resume: p.resume,
-        checkpointEvery: p.checkpointEvery,
-        checkpointDir: p.checkpointDir,
-        initFrom: p.initFrom,
-        featureSource: p.featureSource,
-        compounds: p.compounds,
-        projectPath: path.resolve(p.db),
+        projectPath: path.resolve(file),
         signal: ctx.signal,
         onProgress: (t) => {
           const terms = Object.fromEntries(Object.entries(t.terms).map(([k, v]) => [k, finite(v)]));
@@ -145,7 +123,7 @@ export const jobs: { [K in JobKind]: JobFn<JobResults[K]> } = {
       if (!featureSets(db).length) throw new InputError(`${p.db}: nothing to evaluate yet; embed first`);
       ctx.progress({ stage: 'evaluate', done: 0, total: 1 });
       await ensureBaselines(db);
-      const { evaluateAll } = await import('../embeddings/profiles.js');
+      const { evaluateAll } = await import('../eval/evaluate-all.js');
       const r = evaluateAll(db, { permutations: p.permutations });
       ctx.progress({ stage: 'evaluate', done: 1, total: 1 });
       return { split: r.split, featureSets: Object.keys(r.featureSets) };

@@ -15,7 +15,9 @@ import { explainTfGpuError } from '../system/doctor.js';
 import { describeAdapter, findWebGpuAdapter, TFJS_WEBGPU_TRAINING_FLAGS, tfjsDeviceDescriptor, type DawnAdapter, type GpuAdapterInfo } from '../system/webgpu.js';
 import { InputError } from '../types.js';
 
-export type BackendPreference = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+import type { BackendPreference } from './train-params.js';
+
+export type { BackendPreference };
 
 export interface BackendAttempt {
   name: string;

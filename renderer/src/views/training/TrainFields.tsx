@@ -1,6 +1,7 @@
 // The training form's fields: what to train on which data, how long, where, and from which weights.
 import type { ModelInfo } from '@contract';
-import { DEFAULT_STEPS, type TrainRequest, type TrainSettings } from './train-settings';
+import { TRAIN_DEFAULTS } from '@contract';
+import { type TrainRequest, type TrainSettings } from './train-settings';
 
 const MODELS: { value: TrainRequest['model']; label: string }[] = [
   { value: 'micon', label: 'MICON (images + molecules, counterfactual)' },
@@ -43,15 +44,15 @@ export function TrainFields({ s, models }: { s: TrainSettings; models: ModelInfo
       </label>
       <label className="field">
         Steps
-        <input type="number" min={1} value={s.steps} placeholder={String(DEFAULT_STEPS[s.encoder])} onChange={(e) => s.setSteps(e.target.value)} data-testid="train-steps" />
+        <input type="number" min={1} value={s.steps} placeholder={String(TRAIN_DEFAULTS[s.encoder].steps)} onChange={(e) => s.setSteps(e.target.value)} data-testid="train-steps" />
       </label>
       <label className="field">
         Compounds per batch
-        <input type="number" min={2} value={s.batch} placeholder={s.encoder === 'cnn' ? '12' : '24'} onChange={(e) => s.setBatch(e.target.value)} />
+        <input type="number" min={2} value={s.batch} placeholder={String(TRAIN_DEFAULTS[s.encoder].batchCompounds)} onChange={(e) => s.setBatch(e.target.value)} />
       </label>
       <label className="field">
         Checkpoint every
-        <input type="number" min={1} value={s.every} placeholder={s.encoder === 'cnn' ? '50' : '250'} onChange={(e) => s.setEvery(e.target.value)} data-testid="train-every" />
+        <input type="number" min={1} value={s.every} placeholder={String(TRAIN_DEFAULTS[s.encoder].checkpointEvery)} onChange={(e) => s.setEvery(e.target.value)} data-testid="train-every" />
       </label>
       <label className="field">
         Seed

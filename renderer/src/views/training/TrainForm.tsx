@@ -1,10 +1,10 @@
 // Train a model: the settings (TrainFields), Start, and Resume from the newest checkpoint of the run
 // those settings name.
-import type { FeatureSetChoice, ModelInfo } from '@contract';
+import { TRAIN_DEFAULTS, type FeatureSetChoice, type ModelInfo } from '@contract';
 import { getApi } from '../../api';
 import type { Action } from '../../hooks/use-request';
 import { TrainFields } from './TrainFields';
-import { DEFAULT_STEPS, num, runName, useTrainSettings } from './train-settings';
+import { num, runName, useTrainSettings } from './train-settings';
 
 interface Props {
   models: ModelInfo[];
@@ -24,7 +24,7 @@ export function TrainForm({ models, runs, sets, busy, act }: Props) {
   const name = runName(model, encoder, featureSource);
   const run = runs.find((r) => r.name === name);
   const finished = models.find((m) => m.name.replace(/[^A-Za-z0-9_.+@-]/g, '_') === name && m.status === 'trained');
-  const target = num(steps) ?? DEFAULT_STEPS[encoder];
+  const target = num(steps) ?? TRAIN_DEFAULTS[encoder].steps;
   const canResume = !!run && !(finished && finished.step >= run.step && target <= run.step);
   return (
     <section className="card" data-testid="train-form">

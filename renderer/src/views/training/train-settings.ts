@@ -1,12 +1,11 @@
 // The training form's settings as state, and the train job's request they make. Blank numbers are
 // left out of the request, so the engine's own defaults apply.
 import { useEffect, useState } from 'react';
-import type { FeatureSetChoice, JobStartRequest } from '@contract';
+import { TRAIN_PARAM_DEFAULTS, type FeatureSetChoice, type JobStartRequest } from '@contract';
 
 export type TrainRequest = Extract<JobStartRequest, { kind: 'train' }>;
 
-// Mirrors TRAIN_DEFAULTS in main/core/ml/train.ts (blank fields use the engine's own defaults).
-export const DEFAULT_STEPS = { features: 1500, cnn: 300 };
+// Blank fields use the engine's own defaults: TRAIN_DEFAULTS (per encoder, ml/train-params.ts), shown as placeholders.
 
 /** The run name the engine uses (modelName in main/core/ml/train.ts), as its checkpoint folder spells it. */
 export function runName(model: string, encoder: 'features' | 'cnn', featureSource: string): string {
@@ -17,14 +16,14 @@ export function runName(model: string, encoder: 'features' | 'cnn', featureSourc
 export const num = (s: string) => (s.trim() === '' ? undefined : Math.trunc(Number(s)));
 
 export function useTrainSettings(sets: FeatureSetChoice[]) {
-  const [model, setModel] = useState<TrainRequest['model']>('micon');
-  const [encoder, setEncoder] = useState<'features' | 'cnn'>('features');
+  const [model, setModel] = useState<TrainRequest['model']>(TRAIN_PARAM_DEFAULTS.model);
+  const [encoder, setEncoder] = useState<'features' | 'cnn'>(TRAIN_PARAM_DEFAULTS.encoder);
   const [steps, setSteps] = useState<string>('');
   const [batch, setBatch] = useState<string>('');
-  const [seed, setSeed] = useState<string>('1');
+  const [seed, setSeed] = useState<string>(String(TRAIN_PARAM_DEFAULTS.seed));
   const [backend, setBackend] = useState<'' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'>('');
   const [softwareGpu, setSoftwareGpu] = useState(false);
-  const [compounds, setCompounds] = useState<'active-wells' | 'active' | 'all'>('active-wells');
+  const [compounds, setCompounds] = useState<'active-wells' | 'active' | 'all'>(TRAIN_PARAM_DEFAULTS.compounds);
   const [every, setEvery] = useState<string>('');
   const [initFrom, setInitFrom] = useState('');
   const [featureSource, setFeatureSource] = useState('');

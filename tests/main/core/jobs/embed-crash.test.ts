@@ -10,7 +10,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../../../main/core/db/open.js';
 import { defaultExportFeatureSet, exportProfiles } from '../../../../main/core/embeddings/export-profiles.js';
-import { evaluateAll } from '../../../../main/core/embeddings/profiles.js';
+import { evaluateAll } from '../../../../main/core/eval/evaluate-all.js';
 import { HANDCRAFTED_VERSION } from '../../../../main/core/features/handcrafted.js';
 import { embedAll } from '../../../../main/core/jobs/embed.js';
 import { runJob } from '../../../../main/core/jobs/host.js';

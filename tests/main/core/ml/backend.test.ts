@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { backendOrder, judgeNative, nativeLoadError, selectBackend } from '../../../../main/core/ml/backend.js';
-import { defaultSteps, moleculeHidden, TRAIN_DEFAULTS } from '../../../../main/core/ml/train.js';
+import { moleculeHidden } from '../../../../main/core/ml/config.js';
+import { defaultSteps, TRAIN_DEFAULTS } from '../../../../main/core/ml/train-params.js';
 
 describe('selectBackend', () => {
   it('falls back past the optional native packages to wasm, and says why', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openProject, type DB } from '../../../../main/core/db/open.js';
 import { importProfiles } from '../../../../main/core/embeddings/import-profiles.js';
-import { evaluateAll } from '../../../../main/core/embeddings/profiles.js';
+import { evaluateAll } from '../../../../main/core/eval/evaluate-all.js';
 import { featureSetByName, loadImportedWellFeatures } from '../../../../main/core/feature-sets/store.js';
 import { embedAll } from '../../../../main/core/jobs/embed.js';
 import { ItemSampler, Rng } from '../../../../main/core/ml/sampling.js';

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../../../main/core/db/open.js';
 import { loadLatestCheckpoint } from '../../../../main/core/ml/checkpoint.js';
+import { defaultConfig, FEATURE_HEAD_DIM, makeConfig, moleculeHidden } from '../../../../main/core/ml/config.js';
 import { train, type TrainOptions } from '../../../../main/core/ml/train.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 import { copyProject, makeTrainingProject } from '../../../helpers/training-project.js';
@@ -84,5 +85,24 @@ describe('training: checkpoints, resume, seeds', () => {
     const file = copyProject(project, 'mismatch');
     await run(file, 'mm', { steps: 2 });
     await expect(run(file, 'mm', { steps: 4, model: 'image_only', resume: true })).rejects.toThrow(/holds a micon checkpoint, not image_only/);
+  });
+
+  it('the run config is defaultConfig for its image side and backend: returned, and stored with the model with the resolved options', async () => {
+    const file = copyProject(project, 'config');
+    const { r } = await run(file, 'cfg', { steps: 2, temperature: 0.5 });
+    const enc = r.config.imageEncoder;
+    expect(enc).toMatchObject({ kind: 'features', outDim: FEATURE_HEAD_DIM, source: 'handcrafted' });
+    const backend = { name: r.backend, accelerated: r.accelerated };
+    expect(r.config.molecule).toEqual({ fpBits: 2048, hidden: moleculeHidden(backend) });
+    const side = { kind: 'features' as const, inputDim: enc.kind === 'features' ? enc.inputDim : -1, source: 'handcrafted' };
+    expect(r.config).toEqual(makeConfig({ seed: 7, loss: { temperature: 0.5 } }, defaultConfig(side, backend)));
+    const db = openProject(file);
+    try {
+      const row = db.prepare("SELECT config, metrics FROM models WHERE name = 'micon'").get() as { config: string; metrics: string };
+      expect(JSON.parse(row.config)).toEqual(r.config);
+      expect(JSON.parse(row.metrics).params).toEqual({ encoder: 'features', steps: 2, batchCompounds: 8, checkpointEvery: 1000, compounds: 'active-wells', featureSource: 'handcrafted', initFrom: null });
+    } finally {
+      db.close();
+    }
   });
 });
