@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Two projects so CI and developers can run the fast unit suite alone; `npm test` runs both.
+// Both build the ingested demo screen once, cached on disk by its inputs (tests/helpers/demo-cache.ts).
+const globalSetup = ['tests/setup/demo-global.ts'];
 export default defineConfig({
   test: {
     projects: [
@@ -9,6 +11,7 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/main/**/*.test.ts', 'tests/renderer/**/*.test.ts', 'tests/bench/**/*.test.ts'],
           environment: 'node',
+          globalSetup,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -18,6 +21,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
+          globalSetup,
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,
