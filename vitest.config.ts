@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['tests/main/**/*.test.ts', 'tests/renderer/**/*.test.ts', 'tests/bench/**/*.test.ts'],
+          include: ['tests/main/**/*.test.ts', 'tests/preload/**/*.test.ts', 'tests/scripts/**/*.test.ts', 'tests/renderer/**/*.test.ts', 'tests/bench/**/*.test.ts'],
           environment: 'node',
           globalSetup,
           testTimeout: 60_000,
