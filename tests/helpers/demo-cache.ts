@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { openProject } from '../../main/core/db/open.js';
 import { generateDemo, type DemoManifest } from '../../main/core/demo/generate.js';
 import { ingestFolder } from '../../main/core/ingest/ingest.js';
+import { alive } from '../../main/core/util/atomic-file.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OPTIONS = { size: 'small', seed: 1 } as const;
@@ -87,15 +88,6 @@ function pruneStale(root: string, keep: string): void {
     } catch {
       // Another run may be removing it at the same time.
     }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
