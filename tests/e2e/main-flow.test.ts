@@ -9,8 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { ProjectSession } from '../../main/core/api/session.js';
 import { openProject } from '../../main/core/db/open.js';
-import type { DemoManifest } from '../../main/core/demo/generate.js';
-import { demoCache } from '../helpers/demo-cache.js';
+import { generateDemo, type DemoManifest } from '../../main/core/demo/generate.js';
 import { startServer, type RunningServer } from '../../main/server/server.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt, hasChromium, RENDERER_DIR, requireChromium, SHOTS } from './browser.js';
 
@@ -31,8 +30,7 @@ describe.skipIf(!hasChromium)('main flow in Chromium (browser mode): project →
   beforeAll(async () => {
     ensureRendererBuilt();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-flow-'));
-    // The cached demo screen (built once per run): the flow only reads it.
-    screen = (await demoCache()).manifest;
+    screen = await generateDemo({ out: path.join(dir, 'screen'), size: 'small', seed: 1 });
     // The app starts on a scratch project; the test creates the real one through the UI.
     const scratch = path.join(dir, 'scratch.micon');
     session = new ProjectSession(openProject(scratch), scratch, {}, true);
