@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 import { RENDERER_ALIAS } from './renderer/vite.config';
 
 // Two projects so CI and developers can run the fast unit suite alone; `npm test` runs both.
+// Both build the ingested demo screen once, cached on disk by its inputs (tests/helpers/demo-cache.ts).
+const globalSetup = ['tests/setup/demo-global.ts'];
 export default defineConfig({
   test: {
     projects: [
@@ -10,8 +12,9 @@ export default defineConfig({
           name: 'unit',
           // Renderer modules import the contract as `@contract`.
           alias: RENDERER_ALIAS,
-          include: ['tests/main/**/*.test.ts', 'tests/renderer/**/*.test.ts', 'tests/bench/**/*.test.ts', 'tests/bin/**/*.test.ts'],
+          include: ['tests/main/**/*.test.ts', 'tests/preload/**/*.test.ts', 'tests/scripts/**/*.test.ts', 'tests/renderer/**/*.test.ts', 'tests/bench/**/*.test.ts', 'tests/bin/**/*.test.ts'],
           environment: 'node',
+          globalSetup,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -21,6 +24,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
+          globalSetup,
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,

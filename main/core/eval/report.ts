@@ -3,13 +3,27 @@ import type { WellMeta } from '../profiles/well-meta.js';
 import { averagePrecision, bestPositiveRank, classifyMechanism, classifyReplicates, dropClass, NEG_CONTROL, NEG_TREATED } from './ap.js';
 import { bootstrapCi, bootstrapDraws, compoundSums, ratioOf, type BootstrapDraws, type CompoundSums } from './bootstrap.js';
 import { encodeMeta, KIND_CONTROL, KIND_TREATED, treatedQueries, wellsOfKind, type Exclusion, type ReplicateKey } from './labels.js';
-import { summarizeAps, type MapSummary, type QueryAp } from './map.js';
+import { summarizeAps, type MapSummary, type QueryAp } from './map-summary.js';
 import { MechanismAccumulator, type MechanismSummary } from './mechanism.js';
-import { type TopK } from './retrieval.js';
 import { forEachSimilarityRow } from './similarity.js';
 
 export type MapBrief = Omit<MapSummary, 'perCompound'> & { perCompound?: MapSummary['perCompound'] };
 export type Ci95 = [number, number] | null;
+
+export interface TopK {
+  /** Fractions of queries with a same-compound well among the top k; null when there was no query. */
+  top1: number | null;
+  top5: number | null;
+  top10: number | null;
+  /** Queries the fractions rest on (every query, including those counted as misses below). */
+  queries: number;
+  /**
+   * Queries with no same-compound well left in the candidate pool (e.g. every replicate in the
+   * same source under NSS). They count as misses: leaving them out of the denominator would let a
+   * set look better on a screen where fewer compounds can be judged.
+   */
+  skipped: number;
+}
 
 export interface TopKCi extends TopK {
   /** Compound-bootstrap 95 % intervals of top1/top5/top10. */
@@ -93,6 +107,18 @@ export interface GroupStats {
 }
 
 const VARIANTS: Exclusion[] = ['none', 'batch', 'source'];
+
+/** Where a GroupReport keeps one exclusion's retrieval figures ('topk') or mAP detail ('map'). */
+export function variantKey(exclude: Exclusion, kind: 'topk'): 'plain' | 'nsb' | 'nss';
+export function variantKey(exclude: Exclusion, kind: 'map'): 'all' | 'nsb' | 'nss';
+export function variantKey(exclude: Exclusion, kind: 'topk' | 'map'): string {
+  return exclude === 'batch' ? 'nsb' : exclude === 'source' ? 'nss' : kind === 'topk' ? 'plain' : 'all';
+}
+
+/** Every treated compound of `meta`: as held-out set, evaluate reports all queries in one group. */
+export function allCompounds(meta: WellMeta[]): Set<string> {
+  return new Set(meta.flatMap((m) => (m.pertType === 'trt' && m.compound ? [m.compound] : [])));
+}
 
 interface QueryRecord {
   compound: string;

@@ -9,7 +9,7 @@ import path from 'node:path';
 /** `.<name>.<pid>.<8 hex>.tmp`: the temporary `writeFileAtomic` writes before the rename. */
 const TEMPORARY = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -11,7 +11,8 @@ import { RemoteTrainer } from '../../../main/core/ml/remote-trainer.js';
 
 type Fn = (...args: never[]) => unknown;
 
-const fake = vi.hoisted(() => {
+const fake = await vi.hoisted(async () => {
+  const { FakeWebContents } = await import('../../helpers/fake-electron.js');
   const state = {
     windows: [] as FakeWindow[],
     replyListener: null as null | ((event: unknown, message: unknown) => void),
@@ -21,27 +22,8 @@ const fake = vi.hoisted(() => {
     silent: false,
   };
   let ids = 1;
-  class WebContents {
+  class WebContents extends FakeWebContents {
     id = ids++;
-    url = '';
-    listeners = new Map<string, Fn[]>();
-    openHandler: Fn | null = null;
-    on(ev: string, f: Fn) {
-      this.listeners.set(ev, [...(this.listeners.get(ev) ?? []), f]);
-      return this;
-    }
-    emit(ev: string, ...args: unknown[]) {
-      for (const f of this.listeners.get(ev) ?? []) (f as (...a: unknown[]) => unknown)(...args);
-    }
-    setWindowOpenHandler(f: Fn) {
-      this.openHandler = f;
-    }
-    getURL() {
-      return this.url;
-    }
-    isDestroyed() {
-      return false;
-    }
     /** Main → page, cloned as Electron IPC would. */
     send(_channel: string, message: unknown) {
       const event = { sender: this, senderFrame: { url: this.url, parent: null } };

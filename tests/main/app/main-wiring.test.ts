@@ -15,7 +15,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-wiring-'));
 
 type Fn = (...args: never[]) => unknown;
 
-const fake = vi.hoisted(() => {
+const fake = await vi.hoisted(async () => {
+  const { FakeWebContents } = await import('../../helpers/fake-electron.js');
   const state = {
     ready: null as null | (() => void),
     appListeners: new Map<string, Fn[]>(),
@@ -37,27 +38,11 @@ const fake = vi.hoisted(() => {
   const emitApp = (ev: string, ...args: unknown[]) => {
     for (const f of state.appListeners.get(ev) ?? []) (f as (...a: unknown[]) => unknown)(...args);
   };
-  class WebContents {
-    url = '';
-    listeners = new Map<string, Fn[]>();
-    openHandler: Fn | null = null;
+  class WebContents extends FakeWebContents {
     sent: unknown[][] = [];
     reloads = 0;
     reload() {
       this.reloads++;
-    }
-    on(ev: string, f: Fn) {
-      this.listeners.set(ev, [...(this.listeners.get(ev) ?? []), f]);
-      return this;
-    }
-    setWindowOpenHandler(f: Fn) {
-      this.openHandler = f;
-    }
-    getURL() {
-      return this.url;
-    }
-    isDestroyed() {
-      return false;
     }
     send(...args: unknown[]) {
       this.sent.push(args);

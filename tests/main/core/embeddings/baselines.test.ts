@@ -12,27 +12,22 @@ import { embedAll, ensureBaselines } from '../../../../main/core/jobs/embed.js';
 import type { MiconConfig } from '../../../../main/core/ml/config.js';
 import { createModel, disposeModel, imageEmbed } from '../../../../main/core/ml/model.js';
 import { normalizedSiteFeatures } from '../../../../main/core/ml/train-data.js';
-import { train } from '../../../../main/core/ml/train.js';
 import { createSplit } from '../../../../main/core/split/split.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
-import { copyProject, makeTrainingProject } from '../../../helpers/training-project.js';
+import { makeEmbeddedProject } from '../../../helpers/embedded-project.js';
+import { copyProject } from '../../../helpers/training-project.js';
 
 // The small generated demo screen: a split, micon and image_only feature heads trained for a few
 // steps, then `embed` — which must add every fair baseline — and `eval`.
 const dir = tmpDir('micon-baselines-');
 let bare: string;
-let project: string;
 let db: DB;
 
 beforeAll(async () => {
-  bare = await makeTrainingProject(dir);
-  project = copyProject(bare, 'embedded');
-  db = openProject(project);
-  createSplit(db, { holdoutFraction: 0.25, seed: 1 });
-  for (const model of ['micon', 'image_only'] as const) {
-    await train(db, { model, encoder: 'features', backend: 'wasm', steps: 30, batchCompounds: 8, seed: 3, projectPath: project, checkpointDir: path.join(dir, `ck-${model}`) });
-  }
-  await embedAll(db);
+  const run = { encoder: 'features', backend: 'wasm', steps: 30, batchCompounds: 8, seed: 3 } as const;
+  ({ bare, db } = await makeEmbeddedProject(dir, [{ ...run, model: 'micon' }, { ...run, model: 'image_only' }], {
+    prepare: (db) => createSplit(db, { holdoutFraction: 0.25, seed: 1 }),
+  }));
 }, 300_000);
 afterAll(() => db?.close());
 

@@ -1,23 +1,19 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openProject, type DB } from '../../../../main/core/db/open.js';
+import type { DB } from '../../../../main/core/db/open.js';
 import { zeroShotEval } from '../../../../main/core/eval/zero-shot.js';
-import { embedAll } from '../../../../main/core/jobs/embed.js';
-import { train } from '../../../../main/core/ml/train.js';
 import { activeSplit, createSplit } from '../../../../main/core/split/split.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
-import { copyProject, makeTrainingProject } from '../../../helpers/training-project.js';
+import { makeEmbeddedProject } from '../../../helpers/embedded-project.js';
 
 // The small demo screen, a split, a micon feature head trained a few steps, embed.
 const dir = tmpDir('micon-zero-shot-');
 let db: DB;
 
 beforeAll(async () => {
-  const project = copyProject(await makeTrainingProject(dir), 'zs');
-  db = openProject(project);
-  createSplit(db, { holdoutFraction: 0.25, seed: 1 });
-  await train(db, { model: 'micon', encoder: 'features', backend: 'wasm', steps: 30, batchCompounds: 8, seed: 3, projectPath: project, checkpointDir: path.join(dir, 'ck') });
-  await embedAll(db);
+  ({ db } = await makeEmbeddedProject(dir, [{ model: 'micon', encoder: 'features', backend: 'wasm', steps: 30, batchCompounds: 8, seed: 3 }], {
+    name: 'zs',
+    prepare: (db) => createSplit(db, { holdoutFraction: 0.25, seed: 1 }),
+  }));
 }, 300_000);
 afterAll(() => db?.close());
 

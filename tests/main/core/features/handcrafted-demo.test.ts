@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../../../main/core/db/open.js';
 import { HANDCRAFTED_VERSION } from '../../../../main/core/features/handcrafted.js';
 import { makeProject } from '../../../e2e/demo-project.js';
+import { demoGroundTruth } from '../../../helpers/demo-cache.js';
 
 interface Well {
   plate: string;
@@ -46,7 +47,7 @@ const cosine = (a: Float64Array, b: Float64Array) => {
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-features-'));
   const file = await makeProject(dir);
-  truth = JSON.parse(fs.readFileSync(path.join(dir, 'screen', 'ground_truth.json'), 'utf8')) as Truth;
+  truth = (await demoGroundTruth()) as Truth;
   const db = openProject(file, { readonly: true });
   const rows = db
     .prepare(

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DB } from '../../../../main/core/db/open.js';
-import { generateDemo, type DemoManifest } from '../../../../main/core/demo/generate.js';
+import type { DemoManifest } from '../../../../main/core/demo/generate.js';
+import { demoCache } from '../../../helpers/demo-cache.js';
 import { ingestFolder } from '../../../../main/core/ingest/ingest.js';
 import { runJob } from '../../../../main/core/jobs/host.js';
 import type { Progress } from '../../../../main/core/jobs/protocol.js';
@@ -24,7 +25,8 @@ let plates: string[];
 let cleanPrint: ProjectPrint;
 
 beforeAll(async () => {
-  const m = await generateDemo({ out: path.join(dir, 'screen'), size: 'small', seed: 1 });
+  // The cached demo screen (built once per run): ingest only reads it.
+  const m = (await demoCache()).manifest;
   src = m.ingests[0];
   clean = path.join(dir, 'clean.micon');
   plates = [];

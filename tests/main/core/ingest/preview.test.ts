@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../../../main/core/db/open.js';
-import { generateDemo, type DemoManifest } from '../../../../main/core/demo/generate.js';
+import type { DemoManifest } from '../../../../main/core/demo/generate.js';
+import { demoCache } from '../../../helpers/demo-cache.js';
 import { ingestFolder } from '../../../../main/core/ingest/ingest.js';
 import { previewIngest } from '../../../../main/core/ingest/preview.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
@@ -10,7 +11,8 @@ const dir = tmpDir('micon-preview-');
 let screen: DemoManifest;
 
 beforeAll(async () => {
-  screen = await generateDemo({ out: path.join(dir, 'screen'), size: 'small', seed: 1 });
+  // The cached demo screen (built once per run): preview only reads it.
+  screen = (await demoCache()).manifest;
 }, 120_000);
 
 describe('import preview', () => {

@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../../../main/core/db/open.js';
 import { activeCompounds } from '../../../../main/core/ml/activity.js';
+import { demoGroundTruth } from '../../../helpers/demo-cache.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
 import { makeTrainingProject } from '../../../helpers/training-project.js';
 
@@ -13,7 +13,7 @@ describe('activeCompounds', () => {
     const dir = path.join(tmpDir('micon-activity-'), 'p');
     file = await makeTrainingProject(dir);
     // The generator's sidecar: read by the test, never by the code under test.
-    truth = JSON.parse(fs.readFileSync(path.join(dir, 'screen', 'ground_truth.json'), 'utf8')).compounds;
+    truth = ((await demoGroundTruth()) as { compounds: typeof truth }).compounds;
   }, 300_000);
 
   it('flags the compounds the generator made inactive, keeps most active ones, and looks only at the compounds it is given', () => {

@@ -3,16 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openProject, type DB } from '../../../../main/core/db/open.js';
+import type { DB } from '../../../../main/core/db/open.js';
 import { featureSetByName, loadWellProfiles, wellInfo } from '../../../../main/core/feature-sets/store.js';
-import { embedAll } from '../../../../main/core/jobs/embed.js';
-import { train } from '../../../../main/core/ml/train.js';
 import { createMatrix } from '../../../../main/core/profiles/matrix.js';
 import { normalizeLikeStored } from '../../../../main/core/search/counterfactual.js';
 import { runQuery } from '../../../../main/core/search/query.js';
 import { openTable } from '../../../../main/core/embeddings/profile-table.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
-import { copyProject, makeTrainingProject } from '../../../helpers/training-project.js';
+import { makeEmbeddedProject } from '../../../helpers/embedded-project.js';
 
 // The small generated demo screen, a micon feature-head model trained for a few steps on the wasm
 // backend, then `embed` (hand-crafted + the model through onnxruntime + profiles).
@@ -23,11 +21,7 @@ let project: string;
 let db: DB;
 
 beforeAll(async () => {
-  bare = await makeTrainingProject(dir);
-  project = copyProject(bare, 'embedded');
-  db = openProject(project);
-  await train(db, { model: 'micon', encoder: 'features', backend: 'wasm', steps: 40, batchCompounds: 8, seed: 3, projectPath: project, checkpointDir: path.join(dir, 'ck') });
-  await embedAll(db);
+  ({ bare, project, db } = await makeEmbeddedProject(dir, [{ model: 'micon', encoder: 'features', backend: 'wasm', steps: 40, batchCompounds: 8, seed: 3 }]));
 }, 300_000);
 afterAll(() => db?.close());
 

@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openProject, type DB } from '../../../../main/core/db/open.js';
-import { embedAll } from '../../../../main/core/jobs/embed.js';
-import { train } from '../../../../main/core/ml/train.js';
+import type { DB } from '../../../../main/core/db/open.js';
 import { runQuery } from '../../../../main/core/search/query.js';
 import { createSplit } from '../../../../main/core/split/split.js';
 import { tmpDir } from '../../../helpers/tmp-dir.js';
-import { copyProject, makeTrainingProject } from '../../../helpers/training-project.js';
+import { makeEmbeddedProject } from '../../../helpers/embedded-project.js';
 
 // Issue 4's honest test: an analog held back from training entirely (its treated wells never reach
 // PaCLR or the generator), then asked for by structure alone.
@@ -16,14 +14,13 @@ let db: DB;
 const ANALOG = "3'-amino combretastatin A-4";
 
 beforeAll(async () => {
-  const project = copyProject(await makeTrainingProject(dir), 'analog');
-  db = openProject(project);
-  const id = (db.prepare('SELECT compound_id AS id FROM compounds WHERE name = ?').get(ANALOG) as { id: string }).id;
-  const list = path.join(dir, 'holdout.txt');
-  fs.writeFileSync(list, `${id}\n`);
-  createSplit(db, { holdoutCompoundsFile: list });
-  await train(db, { model: 'micon', backend: 'wasm', steps: 300, seed: 1, projectPath: project, checkpointDir: path.join(dir, 'ck') });
-  await embedAll(db);
+  const prepare = (db: DB) => {
+    const id = (db.prepare('SELECT compound_id AS id FROM compounds WHERE name = ?').get(ANALOG) as { id: string }).id;
+    const list = path.join(dir, 'holdout.txt');
+    fs.writeFileSync(list, `${id}\n`);
+    createSplit(db, { holdoutCompoundsFile: list });
+  };
+  ({ db } = await makeEmbeddedProject(dir, [{ model: 'micon', backend: 'wasm', steps: 300, seed: 1 }], { name: 'analog', prepare }));
 }, 600_000);
 afterAll(() => db?.close());
 

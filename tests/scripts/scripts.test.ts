@@ -1,17 +1,16 @@
 // The launch scripts (scripts/*.mjs): Electron detection, the better-sqlite3 Electron build, the
-// postinstall report and `npm start`'s decisions. Kept under tests/main/app (the unit project's
-// include) because they are the app's launch path.
+// postinstall report and `npm start`'s decisions.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectElectron, packageVersion } from '../../../scripts/electron-detect.mjs';
-import { electronBuildEnv, ensureElectronNative, findNodeGyp, nativeDirName, parseArgs } from '../../../scripts/electron-native.mjs';
-import { appBuildStale, parseStartArgs, pickBrowserProject, rendererStale } from '../../../scripts/start-lib.mjs';
+import { detectElectron, packageVersion } from '../../scripts/electron-detect.mjs';
+import { electronBuildEnv, ensureElectronNative, findNodeGyp, nativeDirName, parseArgs } from '../../scripts/electron-native.mjs';
+import { appBuildStale, parseStartArgs, pickBrowserProject, rendererStale } from '../../scripts/start-lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let tmp: string;
 
 beforeAll(() => {

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers } from '../../../main/core/api/handlers.js';
-import { openProject, type DB } from '../../../main/core/db/open.js';
-import { APP_INDEX_URL, EVENT_CHANNEL, INVOKE_CHANNEL } from '../../../main/app/channels.js';
-import { allowedOrigins, eventMessage, runInvoke } from '../../../main/app/ipc-guard.js';
-import { createIpcApi, type IpcLike } from '../../../preload/api.js';
+import { createHandlers } from '../../main/core/api/handlers.js';
+import { openProject, type DB } from '../../main/core/db/open.js';
+import { APP_INDEX_URL, EVENT_CHANNEL, INVOKE_CHANNEL } from '../../main/app/channels.js';
+import { allowedOrigins, eventMessage, runInvoke } from '../../main/app/ipc-guard.js';
+import { createIpcApi, type IpcLike } from '../../preload/api.js';
 
 type Listener = (event: unknown, ...args: unknown[]) => void;
 
@@ -92,7 +92,7 @@ describe('preload API over IPC', () => {
 });
 
 describe('sandboxed preload sources', () => {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   /** Module specifiers imported for their values (not `import type`). */
   const runtimeImports = (file: string) => {
     const src = fs.readFileSync(path.join(root, file), 'utf8');

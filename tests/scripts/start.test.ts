@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectElectron } from '../../../scripts/electron-detect.mjs';
+import { detectElectron } from '../../scripts/electron-detect.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const electron = detectElectron();
 let tmp: string;
 let child: ChildProcess | null = null;
