@@ -46,7 +46,9 @@ export function WellViewer({ plate, well, onClose }: { plate: PlateSummary; well
   }, [onClose]);
 
   const settings = useMemo(() => tileSettings(views), [views]);
-  const viewer = useDeepZoom(host, site, settings, setLoads);
+  // The viewer gets the site only once its display settings are set (the effects above run after the
+  // sites arrive): drawn earlier, with no channel settings, it would load a black image first.
+  const viewer = useDeepZoom(host, views.length ? site : null, settings, setLoads);
   const zoom = (f: number) => viewer.current?.viewport.zoomBy(f).applyConstraints();
 
   return (
