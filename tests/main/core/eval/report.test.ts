@@ -33,17 +33,17 @@ describe('evaluate', () => {
     expect(Object.keys(json.heldout.nsb)).toEqual(expect.arrayContaining(['top1', 'top5', 'top10', 'queries']));
   });
 
-  it('agrees with the standalone metrics when every compound is held out', async () => {
-    const { retrievalTopK } = await import('../../../../main/core/eval/retrieval.js');
-    const { meanAveragePrecision, mechanismConsistency } = await import('../../../../main/core/eval/map.js');
+  // retrievalTopK and meanAveragePrecision now read their numbers off evaluate() (retrieval.test.ts and
+  // map.test.ts check those against hand-computed rankings), so comparing them here would compare
+  // evaluate() with itself; mechanism consistency is still computed apart.
+  it('puts every query in the held-out group when every compound is held out, and agrees with the standalone mechanism consistency', async () => {
+    const { mechanismConsistency } = await import('../../../../main/core/eval/map.js');
     const { x, meta } = randomScreen(120, 12, 4);
     const all = new Set(meta.flatMap((m) => (m.compound ? [m.compound] : [])));
     const r = evaluate(x, meta, { heldoutCompounds: all, permutations: 20, seed: 5, perCompound: true });
     expect(r.trained.queries).toBe(0);
     expect(r.trained.map).toBeNull();
-    expect(r.heldout.nsb).toMatchObject(retrievalTopK(x, meta, { exclude: 'batch' }));
-    expect(r.heldout.nss).toMatchObject(retrievalTopK(x, meta, { exclude: 'source' }));
-    expect(r.heldout.mapDetail.nsb).toEqual(meanAveragePrecision(x, meta, { exclude: 'batch', permutations: 20, seed: 5 }));
+    expect(r.heldout.queries).toBe(meta.filter((m) => m.pertType === 'trt').length);
     expect(r.heldout.mechanism).toMatchObject(mechanismConsistency(x, meta)!);
   });
 
