@@ -114,13 +114,16 @@ export async function train(db: DB, o: TrainOptions): Promise<TrainResult> {
       losses.push(terms.total);
       windowSamples += samples;
       const done = step + 1;
-      if (done % plan.checkpointEvery === 0 || done === steps) {
+      const checkpointed = done % plan.checkpointEvery === 0 || done === steps;
+      if (checkpointed) {
         lastCheckpoint = await writeCheckpoint(ckDir, done, trainer, { config, rng: rng.state, losses, optimizer: [] });
       }
       const now = performance.now();
-      if (now - windowStart > 200 || done === steps) {
+      // A checkpoint is always reported, so the step a user sees is never behind the step a resume starts
+      // from (a cancel between two throttled reports otherwise shows step 77 and offers "from step 80").
+      if (now - windowStart > 200 || checkpointed) {
         const { total, ...rest } = terms;
-        o.onProgress?.({ step: done, steps, loss: total, terms: rest, samplesPerSecond: (windowSamples * 1000) / (now - windowStart), backend: backend.name, device: backend.detail });
+        o.onProgress?.({ step: done, steps, loss: total, terms: rest, samplesPerSecond: (windowSamples * 1000) / Math.max(now - windowStart, 1), backend: backend.name, device: backend.detail });
         windowStart = now;
         windowSamples = 0;
       }

@@ -69,6 +69,16 @@ describe('training: checkpoints, resume, seeds', () => {
     }
   });
 
+  it('reports every checkpointed step, so what a user sees is never behind where a resume starts', async () => {
+    const file = copyProject(project, 'reports');
+    const seen: { step: number; rate: number }[] = [];
+    await run(file, 'reports', { steps: 12, checkpointEvery: 4, onProgress: (p) => seen.push({ step: p.step, rate: p.samplesPerSecond }) });
+    const steps = seen.map((p) => p.step);
+    expect(steps).toEqual(expect.arrayContaining([4, 8, 12]));
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    for (const p of seen) expect(Number.isFinite(p.rate)).toBe(true);
+  });
+
   it('the same seed gives the same losses; another seed gives different ones', async () => {
     const file = copyProject(project, 'seeds');
     const a = await run(file, 'seed-a', { steps: 6, seed: 3 });
