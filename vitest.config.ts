@@ -8,8 +8,8 @@ const globalSetup = ['tests/setup/demo-global.ts'];
 export default defineConfig({
   test: {
     // Vitest's default is one worker per core less one: a single worker on a 2-core machine. Much of the
-    // suite waits on job processes, Chromium and the disk, so two workers there took `npm test` from
-    // ~950 s to ~500 s on 2 cores with the same tests passing; bigger machines keep the default.
+    // suite waits on job processes, Chromium and the disk: with two workers the whole suite ran in ~500 s
+    // on 2 cores (cold cache), against ~750 s or more with one; bigger machines keep the default.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
