@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { crossValidate, type CrossValidationResult } from '../core/eval/cross-validate.js';
 import { InputError } from '../core/types.js';
-import { abortOnSigint, emit } from './output.js';
+import { abortOnSigint, emit, nameColumn } from './output.js';
 import { openCliProject } from './project.js';
 
 const num = (v: string | undefined, name: string, min: number): number | undefined => {
@@ -13,13 +13,14 @@ const num = (v: string | undefined, name: string, min: number): number | undefin
 const f2 = (x: number | null) => (x === null ? '   –' : x.toFixed(2).padStart(4));
 
 function formatCrossValidation(r: CrossValidationResult): string {
+  const col = nameColumn(Object.keys(r.pooled), 24);
   const lines = [
     `${r.folds}-fold cross-validation over compounds (seed ${r.seed}): every compound with replicates held out once; models retrained per fold`,
-    `${'feature set'.padEnd(24)} queries  NSB@1 NSS@1 NSS@5 NSS@10  mAP  mech  | NSS@1 per fold`,
+    `${col('feature set')} queries  NSB@1 NSS@1 NSS@5 NSS@10  mAP  mech  | NSS@1 per fold`,
   ];
   for (const [name, p] of Object.entries(r.pooled)) {
     const folds = r.perFold.map((f) => f2(f.featureSets[name]?.nss.top1 ?? null)).join(' ');
-    lines.push(`${name.padEnd(24)} ${String(p.queries).padStart(7)}  ${f2(p.nsb.top1)}  ${f2(p.nss.top1)}  ${f2(p.nss.top5)}  ${f2(p.nss.top10)}  ${f2(p.map)}  ${f2(p.mechanism)}  | ${folds}`);
+    lines.push(`${col(name)} ${String(p.queries).padStart(7)}  ${f2(p.nsb.top1)}  ${f2(p.nss.top1)}  ${f2(p.nss.top5)}  ${f2(p.nss.top10)}  ${f2(p.map)}  ${f2(p.mechanism)}  | ${folds}`);
   }
   lines.push('', `(held-out compounds only; pooled over folds: top-k and mechanism weighted by queries, mAP by compounds) ${r.seconds.toFixed(0)} s`);
   return lines.join('\n');

@@ -6,7 +6,7 @@ import type { Ci95 } from '../core/eval/report.js';
 import { featureSets } from '../core/feature-sets/store.js';
 import { embedAll, ensureBaselines } from '../core/jobs/embed.js';
 import { InputError } from '../core/types.js';
-import { emit } from './output.js';
+import { emit, nameColumn } from './output.js';
 import { openCliProject } from './project.js';
 
 export async function runEmbed(o: {
@@ -59,17 +59,18 @@ const withCi = (x: number | null | undefined, c: Ci95 | undefined) => `${pct(x)}
 
 export function formatEval(r: EvalResult): string {
   const sets = Object.entries(r.featureSets);
+  const label = (name: string) => `${name}${isBaselineName(name) ? ' *' : ''}`;
+  const col = nameColumn([...sets.map(([name]) => label(name)), ...(Array.isArray(r.zeroShot) ? r.zeroShot.map((z) => z.featureSet) : [])], 26);
   const lines = [
     `split: ${r.split.heldout_compounds} held-out compounds${r.split.id === null ? ' (no split recorded: run micon split; every compound counts as trained)' : ''}; replicates: ${r.replicates ?? 'compound'}; [95 % compound-bootstrap intervals]`,
   ];
   for (const group of ['heldout', 'trained'] as const) {
     lines.push('', `${group === 'heldout' ? 'HELD-OUT compounds (never seen in training)' : 'TRAINED compounds (memory, not generalisation)'}`);
-    lines.push(`${'feature set'.padEnd(26)} queries miss  ${'NSB@1'.padEnd(18)} ${'NSS@1'.padEnd(18)} NSS@5  ${'mAP'.padEnd(18)} ${'mAP vs DMSO'.padEnd(18)} retr  same-plate NN`);
+    lines.push(`${col('feature set')} queries miss  ${'NSB@1'.padEnd(18)} ${'NSS@1'.padEnd(18)} NSS@5  ${'mAP'.padEnd(18)} ${'mAP vs DMSO'.padEnd(18)} retr  same-plate NN`);
     for (const [name, rep] of sets) {
       const g = rep[group];
-      const label = `${name}${isBaselineName(name) ? ' *' : ''}`;
       lines.push(
-        `${label.padEnd(26)} ${String(g.queries).padStart(7)} ${String(g.nss.skipped).padStart(4)}  ${withCi(g.nsb.top1, g.nsb.top1Ci95)} ${withCi(g.nss.top1, g.nss.top1Ci95)} ${pct(g.nss.top5)}  ${withCi(g.map, g.mapCi95)} ${withCi(g.mapActivity?.map, g.mapActivity?.mapCi95)} ${pct(g.mapActivity?.fractionRetrieved)}  ${pct(g.samePlateNeighbourRate)} (chance ${pct(g.samePlateChance)})`,
+        `${col(label(name))} ${String(g.queries).padStart(7)} ${String(g.nss.skipped).padStart(4)}  ${withCi(g.nsb.top1, g.nsb.top1Ci95)} ${withCi(g.nss.top1, g.nss.top1Ci95)} ${pct(g.nss.top5)}  ${withCi(g.map, g.mapCi95)} ${withCi(g.mapActivity?.map, g.mapActivity?.mapCi95)} ${pct(g.mapActivity?.fractionRetrieved)}  ${pct(g.samePlateNeighbourRate)} (chance ${pct(g.samePlateChance)})`,
       );
     }
   }
@@ -82,16 +83,16 @@ export function formatEval(r: EvalResult): string {
   if (norms.length) lines.push(`normalisation: ${norms.join(' | ')}`);
   if (r.comparisons?.length) {
     lines.push('', `HELD-OUT, paired difference vs ${r.comparisons[0].reference} (same compound resamples)`);
-    for (const c of r.comparisons) lines.push(`${c.featureSet.padEnd(26)} NSS@1 ${signed(c.nssTop1.diff)} ${ci(c.nssTop1.ci95)}   mAP ${signed(c.map.diff)} ${ci(c.map.ci95)}`);
+    for (const c of r.comparisons) lines.push(`${col(c.featureSet)} NSS@1 ${signed(c.nssTop1.diff)} ${ci(c.nssTop1.ci95)}   mAP ${signed(c.map.diff)} ${ci(c.map.ci95)}`);
   }
   if (r.zeroShot && 'error' in r.zeroShot) lines.push('', `zero-shot from SMILES: not run (${r.zeroShot.error})`);
   else if (r.zeroShot?.length) {
     lines.push('', 'HELD-OUT compounds found from their SMILES alone (own wells among all treated wells)');
     for (const z of r.zeroShot) {
       lines.push(
-        `${z.featureSet.padEnd(26)} ${z.compounds} compounds  predicted profile: top1 ${withCi(z.prediction.top1, z.prediction.top1Ci95)} top10 ${pct(z.prediction.top10)} mAP ${withCi(z.prediction.map, z.prediction.mapCi95)}`,
-        `${''.padEnd(26)} ${''.padEnd(String(z.compounds).length)}            nearest trained analog: top1 ${withCi(z.nearestTrainedAnalog.top1, z.nearestTrainedAnalog.top1Ci95)} top10 ${pct(z.nearestTrainedAnalog.top10)} mAP ${withCi(z.nearestTrainedAnalog.map, z.nearestTrainedAnalog.mapCi95)}`,
-        `${''.padEnd(26)} difference (predicted − analog): top1 ${signed(z.difference.top1)} ${ci(z.difference.top1Ci95)}  mAP ${signed(z.difference.map)} ${ci(z.difference.mapCi95)}`,
+        `${col(z.featureSet)} ${z.compounds} compounds  predicted profile: top1 ${withCi(z.prediction.top1, z.prediction.top1Ci95)} top10 ${pct(z.prediction.top10)} mAP ${withCi(z.prediction.map, z.prediction.mapCi95)}`,
+        `${col('')} ${''.padEnd(String(z.compounds).length)}            nearest trained analog: top1 ${withCi(z.nearestTrainedAnalog.top1, z.nearestTrainedAnalog.top1Ci95)} top10 ${pct(z.nearestTrainedAnalog.top10)} mAP ${withCi(z.nearestTrainedAnalog.map, z.nearestTrainedAnalog.mapCi95)}`,
+        `${col('')} difference (predicted − analog): top1 ${signed(z.difference.top1)} ${ci(z.difference.top1Ci95)}  mAP ${signed(z.difference.map)} ${ci(z.difference.mapCi95)}`,
       );
     }
   }

@@ -8,6 +8,15 @@ export function emit(json: boolean, value: unknown, human: () => string): void {
   else process.stdout.write(human() + '\n');
 }
 
+/**
+ * Pads a table's first column to its longest entry (at least `min`): imported feature sets may have names
+ * of up to 64 characters, and a fixed width pushed their figures out from under the headers.
+ */
+export function nameColumn(names: string[], min: number): (name: string) => string {
+  const width = Math.max(min, ...names.map((n) => n.length + 1));
+  return (name) => name.padEnd(width);
+}
+
 export function formatProblems(problems: Problem[], max = 25): string {
   if (!problems.length) return 'problems: none';
   const lines = problems.slice(0, max).map((p) => `  ${p.severity === 'error' ? 'ERROR' : 'warn '} ${p.message}`);

@@ -11,6 +11,7 @@ import { embedBaselines } from '../../../../main/core/embeddings/baselines.js';
 import { embedHandcrafted } from '../../../../main/core/embeddings/handcrafted.js';
 import { importProfiles } from '../../../../main/core/embeddings/import-profiles.js';
 import { buildProfiles } from '../../../../main/core/embeddings/profiles.js';
+import { formatEval } from '../../../../main/cli/embed-eval.js';
 import { evaluateAll } from '../../../../main/core/eval/evaluate-all.js';
 import { featureNames, featureSetByName, featureSets, loadSiteVectors, loadWellProfiles } from '../../../../main/core/feature-sets/store.js';
 import { handcraftedFeatureNames } from '../../../../main/core/features/handcrafted.js';
@@ -249,5 +250,21 @@ describe('importProfiles', () => {
     await refused(importProfiles(db, bad, { replace: true }), /plate "NOPE"/);
     expect(featureSetByName(db, 'cellprofiler')).toEqual(old);
     expect(loadWellProfiles(db, old.id).data).toEqual(oldProfiles.data);
+  });
+
+  it("a long imported name keeps micon eval's figures under their headers", async () => {
+    // A lab names sets after their source; the name column was fixed at 26 characters.
+    const long = 'cpg0016_source_4_cellprofiler_normalized_feature_select';
+    const f = path.join(dir, 'per_site_long.csv');
+    writeSiteCsv(f);
+    await importProfiles(db, f, { name: long });
+    const lines = formatEval(evaluateAll(db, { permutations: 0, resamples: 0 })).split('\n');
+    const header = lines.find((l) => l.startsWith('feature set') && l.includes(' queries '))!;
+    const end = header.indexOf(' queries ') + ' queries'.length;
+    const rows = lines.filter((l) => /^[\w.+-]+( \*)? +\d+ +\d+ {2}/.test(l));
+    expect(rows.filter((l) => l.startsWith(`${long} `))).toHaveLength(2); // held-out and trained tables
+    expect(rows.length).toBeGreaterThanOrEqual(2 * 4);
+    // queries is right-aligned under its header in every row
+    for (const l of rows) expect([l.slice(end - 1, end), l.slice(end, end + 1)], l).toEqual([expect.stringMatching(/\d/), ' ']);
   });
 });
