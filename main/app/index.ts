@@ -9,6 +9,7 @@ import { ProjectSession, UI_BUSY_TIMEOUT_MS } from '../core/project/session.js';
 import { FileScope, foldersFromEnv } from '../core/files/scope.js';
 import { runJob } from '../core/jobs/host.js';
 import { JobManager } from '../core/jobs/manager.js';
+import { inspectProjectFile } from '../core/db/inspect.js';
 import { openProject, type DB } from '../core/db/open.js';
 import { contentSecurityPolicy } from './app-files.js';
 import { registerIpc, type IpcTransport } from './ipc.js';
@@ -64,9 +65,6 @@ function openWindow(): void {
 async function start(): Promise<void> {
   secureSession(allowed, devServerUrl);
   const userData = app.getPath('userData');
-  const choice = chooseProject({ argv: process.argv, env: process.env, userData, cwd: process.cwd() });
-  projectPath = choice.file;
-
   const electronVersion = process.versions.electron ?? 'unknown';
   const resourcesPath = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
   const binding = findBinding({
@@ -82,6 +80,20 @@ async function start(): Promise<void> {
   // ELECTRON_RUN_AS_NODE children share Electron's ABI), must load the same build: openProject
   // falls back to this variable when no nativeBinding is passed.
   process.env.MICON_SQLITE_BINDING = binding.file;
+
+  // A .micon the OS started us with (argv, or macOS 'open-file' before ready) is the first project when
+  // it is one; anything else is refused below through the Project view's handler.
+  const launchFile = launches.peek() ?? argvFile(process.argv, process.cwd());
+  const nativeBinding = binding.file;
+  const isProject = (f: string) => {
+    try {
+      return fs.statSync(f).isFile() && inspectProjectFile(f, { nativeBinding }).kind === 'micon';
+    } catch {
+      return false;
+    }
+  };
+  const choice = chooseProject({ argv: process.argv, env: process.env, userData, cwd: process.cwd(), launchFile, isProject });
+  projectPath = choice.file;
 
   try {
     db = openProject(projectPath, { nativeBinding: binding.file, readOnlyFallback: true });
@@ -143,7 +155,7 @@ async function start(): Promise<void> {
     return r.ok;
   };
   const first = launches.start((file) => void openLater(file)) ?? argvFile(process.argv, process.cwd());
-  if (first) await openFromLaunch(first);
+  if (first && !(choice.reason === 'launch' && path.resolve(first) === projectPath)) await openFromLaunch(first);
   openWindow();
 }
 

@@ -56,6 +56,11 @@ export class LaunchRequests {
     else this.waiting = file;
   }
 
+  /** The request waiting for `start`, if any (the app may start with it as its first project). */
+  peek(): string | null {
+    return this.waiting;
+  }
+
   /** Handle requests from now on; returns the one that waited, if any (the caller opens it first). */
   start(handler: (file: string) => void): string | null {
     this.handler = handler;

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type ProjectReason = 'argv' | 'env' | 'recent' | 'new';
+export type ProjectReason = 'argv' | 'env' | 'launch' | 'recent' | 'new';
 
 export interface ProjectChoice {
   file: string;
@@ -51,9 +51,13 @@ export function recordRecent(userData: string, file: string, max = 10): RecentPr
 }
 
 /**
- * `--project FILE`, else $MICON_PROJECT, else the last project opened (if it still exists), else a
+ * `--project FILE`, else $MICON_PROJECT, else the project the OS named at launch (a double-clicked
+ * `.micon`) when `isProject` finds it is one, else the last project opened (if it still exists), else a
  * new empty project in userData/projects/untitled.micon. A named file that does not exist yet is
- * created as a new project (openProject does that).
+ * created as a new project (openProject does that). A launch file that is not a project is not chosen:
+ * the app starts as without it and refuses the file with a message (launch-path.ts), so a double-click
+ * on a fresh install no longer makes an empty untitled project first, and a foreign file still only
+ * gets the refusal.
  */
 export function chooseProject(o: {
   argv: readonly string[];
@@ -61,12 +65,16 @@ export function chooseProject(o: {
   userData: string;
   cwd: string;
   exists?: (file: string) => boolean;
+  launchFile?: string | null;
+  /** Whether the launch file is a MICON project, found without writing to it (db/inspect.ts). */
+  isProject?: (file: string) => boolean;
 }): ProjectChoice {
   const exists = o.exists ?? ((f: string) => fs.existsSync(f));
   const fromArgv = projectFromArgv(o.argv);
   if (fromArgv) return { file: path.resolve(o.cwd, fromArgv), reason: 'argv' };
   const fromEnv = o.env.MICON_PROJECT?.trim();
   if (fromEnv) return { file: path.resolve(o.cwd, fromEnv), reason: 'env' };
+  if (o.launchFile && o.isProject?.(o.launchFile)) return { file: path.resolve(o.cwd, o.launchFile), reason: 'launch' };
   const { last } = readRecent(o.userData);
   if (last && exists(last)) return { file: last, reason: 'recent' };
   return { file: newProjectPath(o.userData), reason: 'new' };

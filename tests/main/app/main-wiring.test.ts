@@ -311,6 +311,31 @@ describe('main/app/index.ts wiring', () => {
     expect(JSON.parse(fs.readFileSync(path.join(s.userData, 'recent.json'), 'utf8'))).toMatchObject({ last: fs.realpathSync(process.env.MICON_PROJECT!) });
     fs.rmSync(elsewhere, { recursive: true, force: true });
   });
+  it.each(['argv', 'open-file'] as const)('on a fresh install, the .micon it was started with (%s) is the first project: no untitled project is made', async (how) => {
+    const { makeTileProject } = await import('../../helpers/tile-project.js');
+    process.env.MICON_SQLITE_BINDING = nodeBinding;
+    delete process.env.MICON_PROJECT;
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'micon-launch-'));
+    const { db } = await makeTileProject(elsewhere);
+    db.close();
+    const launched = path.join(elsewhere, 'tiles.micon');
+    if (how === 'argv') process.argv = ['/usr/bin/electron', '.', launched];
+    else {
+      // macOS sends open-file before the app is ready.
+      await import('../../../main/app/index.js');
+      fake.state.appListeners.get('open-file')?.forEach((f) => (f as (...a: unknown[]) => void)({ preventDefault() {} }, launched));
+    }
+    await boot();
+    const s = fake.state;
+    expect(s.errors).toEqual([]);
+    const invoke = s.ipc.get(INVOKE_CHANNEL) as (e: unknown, name: string, req: unknown) => Promise<unknown>;
+    expect(await invoke({ senderFrame: { url: APP_INDEX_URL, parent: null } }, 'project.info', {})).toMatchObject({ ok: true, result: { path: launched, plates: 1 } });
+    expect(s.windows[0].opts.title).toBe('MICON Studio — tiles.micon');
+    expect(s.windows[0].webContents.reloads).toBe(0);
+    expect(fs.existsSync(path.join(s.userData, 'projects', 'untitled.micon'))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(path.join(s.userData, 'recent.json'), 'utf8'))).toEqual({ last: launched, recent: [launched] });
+    fs.rmSync(elsewhere, { recursive: true, force: true });
+  });
   it('started on a file that is not a MICON project: says so, leaves it untouched, opens the usual project (issue 19)', async () => {
     process.env.MICON_SQLITE_BINDING = nodeBinding;
     process.env.MICON_PROJECT = path.join(tmp, 'usual.micon');

@@ -33,6 +33,19 @@ describe('chooseProject', () => {
     expect(chooseProject({ ...base, userData, argv: [], env: { MICON_PROJECT: 'env.micon' } })).toEqual({ file: '/work/here/env.micon', reason: 'env' });
   });
 
+  it('then the .micon the OS started the app with, when it is a project; otherwise as without it', () => {
+    const last = path.join(userData, 'last.micon');
+    fs.writeFileSync(last, '');
+    recordRecent(userData, last);
+    const isProject = (f: string) => f.endsWith('ours.micon');
+    expect(chooseProject({ ...base, userData, argv: [], launchFile: '/x/ours.micon', isProject })).toEqual({ file: '/x/ours.micon', reason: 'launch' });
+    expect(chooseProject({ ...base, userData, argv: [], launchFile: '/x/notes.txt', isProject })).toEqual({ file: last, reason: 'recent' });
+    fs.rmSync(recentPath(userData));
+    expect(chooseProject({ ...base, userData, argv: [], launchFile: '/x/notes.txt', isProject })).toEqual({ file: newProjectPath(userData), reason: 'new' });
+    // An explicit --project or $MICON_PROJECT still comes first; the launch file then opens through project.open.
+    expect(chooseProject({ ...base, userData, argv: [], env: { MICON_PROJECT: '/env.micon' }, launchFile: '/x/ours.micon', isProject }).reason).toBe('env');
+  });
+
   it('then the last project, if it still exists, else a new untitled project', () => {
     const last = path.join(userData, 'last.micon');
     recordRecent(userData, last);
