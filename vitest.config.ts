@@ -8,8 +8,8 @@ const globalSetup = ['tests/setup/demo-global.ts'];
 export default defineConfig({
   test: {
     // Vitest's default is one worker per core less one: a single worker on a 2-core machine. Much of the
-    // suite waits on job processes, Chromium and the disk: with two workers the whole suite ran in ~500 s
-    // on 2 cores (cold cache), against ~750 s or more with one; bigger machines keep the default.
+    // suite waits on job processes, Chromium and the disk: on one 2-core machine (cold cache) the whole
+    // suite took 767-793 s with two workers and 962 s with one; bigger machines keep the default.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
